@@ -1,0 +1,28 @@
+# Copyright 2026 ITSM for Odoo contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "ITSM Incident Management",
+    "summary": "IT service management on the OCA helpdesk: roles, service desk, "
+    "incidents",
+    "version": "18.0.1.0.0",
+    "license": "AGPL-3",
+    "category": "Services/ITSM",
+    "author": "ITSM for Odoo contributors",
+    "website": "https://github.com/itsm-odoo/itsm",
+    "depends": ["helpdesk_mgmt", "hr"],
+    "data": [
+        "security/itsm_incident_security.xml",
+        "security/ir.model.access.csv",
+        "views/helpdesk_ticket_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/itsm_menus.xml",
+    ],
+    "demo": ["demo/itsm_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "itsm_incident/static/src/tours/*.js",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}
