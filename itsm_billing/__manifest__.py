@@ -9,5 +9,4 @@
     "author": "ITSM for Odoo contributors",
     "website": "https://github.com/itsm-odoo/itsm",
     "depends": ["itsm_incident"],
-    "installable": True,
 }

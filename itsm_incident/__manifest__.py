@@ -24,5 +24,4 @@
         ],
     },
     "application": True,
-    "installable": True,
 }

@@ -6,7 +6,6 @@ class HelpdeskTicket(models.Model):
 
     department_id = fields.Many2one(
         comodel_name="hr.department",
-        string="Department",
         compute="_compute_department_id",
         store=True,
         readonly=False,
@@ -18,11 +17,17 @@ class HelpdeskTicket(models.Model):
     @api.depends("partner_id")
     def _compute_department_id(self):
         partners = self.partner_id
-        employees = self.env["hr.employee"].sudo().search(
-            # sudo: only the department of the matching employee is read, so
-            # that reporters without HR rights still get their department.
-            [("work_contact_id", "in", partners.ids)]
-        ) if partners else self.env["hr.employee"]
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search(
+                # sudo: only the department of the matching employee is read, so
+                # that reporters without HR rights still get their department.
+                [("work_contact_id", "in", partners.ids)]
+            )
+            if partners
+            else self.env["hr.employee"]
+        )
         department_by_partner = {
             employee.work_contact_id: employee.department_id for employee in employees
         }
@@ -35,9 +40,10 @@ class HelpdeskTicket(models.Model):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         if "team_id" in fields_list and not values.get("team_id"):
-            company = self.env["res.company"].browse(
-                values.get("company_id")
-            ) or self.env.company
+            company = (
+                self.env["res.company"].browse(values.get("company_id"))
+                or self.env.company
+            )
             if company.itsm_default_team_id:
                 values["team_id"] = company.itsm_default_team_id.id
         return values

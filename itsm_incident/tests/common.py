@@ -1,0 +1,124 @@
+from odoo import Command
+from odoo.tests import new_test_user
+from odoo.tests.common import TransactionCase
+
+
+class ItsmCase(TransactionCase):
+    """A small organisation with one user per ITSM role.
+
+    Org chart: Division > {IT > Service Desk, Business}; a second team that
+    the resolver is not part of; tickets reported by two employees.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        roles = {
+            "reporter": "itsm_incident.group_itsm_reporter",
+            "other_reporter": "itsm_incident.group_itsm_reporter",
+            "resolver": "itsm_incident.group_itsm_resolver",
+            "agent": "itsm_incident.group_itsm_agent",
+            "manager": "itsm_incident.group_itsm_manager",
+            "department_head": "itsm_incident.group_itsm_department_head",
+            "division_leader": "itsm_incident.group_itsm_department_head",
+            "risk_control": "itsm_incident.group_itsm_risk_control",
+            "supervisor": "itsm_incident.group_itsm_supervisor",
+        }
+        cls.users = {
+            role: new_test_user(cls.env, login=f"test_{role}", groups=group)
+            for role, group in roles.items()
+        }
+        cls.portal_company = cls.env["res.partner"].create(
+            {"name": "Customer A", "is_company": True}
+        )
+        cls.other_company = cls.env["res.partner"].create(
+            {"name": "Customer B", "is_company": True}
+        )
+        cls.users["portal"] = new_test_user(
+            cls.env, login="test_portal", groups="base.group_portal"
+        )
+        cls.users["portal"].partner_id.parent_id = cls.portal_company
+
+        Department = cls.env["hr.department"]
+        Employee = cls.env["hr.employee"]
+        cls.division = Department.create({"name": "Division"})
+        cls.business = Department.create(
+            {"name": "Business", "parent_id": cls.division.id}
+        )
+        cls.it = Department.create({"name": "IT", "parent_id": cls.division.id})
+        cls.employees = {
+            role: Employee.create({"name": role, "user_id": cls.users[role].id})
+            for role in ("division_leader", "department_head", "reporter")
+        }
+        cls.employees["other_reporter"] = Employee.create(
+            {
+                "name": "other_reporter",
+                "user_id": cls.users["other_reporter"].id,
+                "department_id": cls.it.id,
+            }
+        )
+        cls.division.manager_id = cls.employees["division_leader"]
+        cls.business.manager_id = cls.employees["department_head"]
+        cls.employees["reporter"].department_id = cls.business
+
+        Team = cls.env["helpdesk.ticket.team"]
+        cls.desk_team = Team.create(
+            {
+                "name": "Desk",
+                "user_ids": [
+                    Command.set([cls.users["agent"].id, cls.users["resolver"].id])
+                ],
+            }
+        )
+        cls.network_team = Team.create({"name": "Network"})
+
+        Ticket = cls.env["helpdesk.ticket"]
+        cls.ticket_reporter = Ticket.create(
+            {
+                "name": "Printer jammed",
+                "description": "The printer on the 3rd floor is jammed.",
+                "partner_id": cls.users["reporter"].partner_id.id,
+                "team_id": cls.desk_team.id,
+            }
+        )
+        cls.ticket_other = Ticket.create(
+            {
+                "name": "Router down",
+                "description": "The branch router does not answer.",
+                "partner_id": cls.users["other_reporter"].partner_id.id,
+                "team_id": cls.network_team.id,
+            }
+        )
+        cls.ticket_customer = Ticket.create(
+            {
+                "name": "Tills offline",
+                "description": "All tills offline.",
+                "partner_id": cls.portal_company.id,
+                "team_id": cls.desk_team.id,
+            }
+        )
+        cls.ticket_other_customer = Ticket.create(
+            {
+                "name": "Website slow",
+                "description": "Their website is slow.",
+                "partner_id": cls.other_company.id,
+                "team_id": cls.desk_team.id,
+            }
+        )
+
+    def visible_menus(self, role_or_user):
+        """The ITSM menus (xml ids) a role's user, or a user, finds in the web
+        client: the menu tree it loads, so a menu under a hidden parent is
+        not counted."""
+        user = self.users.get(role_or_user) or role_or_user
+        menus = self.env["ir.ui.menu"].with_user(user).load_menus(debug=False)
+        return {
+            menu["xmlid"]
+            for menu in menus.values()
+            if (menu.get("xmlid") or "").startswith("itsm_incident.")
+        }
+
+    def readable(self, role, tickets):
+        """The tickets among `tickets` that the role's user can read."""
+        return tickets.with_user(self.users[role]).search([("id", "in", tickets.ids)])

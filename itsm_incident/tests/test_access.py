@@ -1,0 +1,131 @@
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user
+
+from .common import ItsmCase
+
+ROOT = "itsm_incident.menu_itsm_root"
+TICKETS = "itsm_incident.menu_itsm_tickets"
+CONFIG = "itsm_incident.menu_itsm_config"
+
+
+class TestRoleAccess(ItsmCase):
+    """One test per role: what it opens, what it reads, what it changes."""
+
+    @property
+    def all_tickets(self):
+        return (
+            self.ticket_reporter
+            | self.ticket_other
+            | self.ticket_customer
+            | self.ticket_other_customer
+        )
+
+    def test_reporter(self):
+        self.assertEqual(self.visible_menus("reporter"), {ROOT, TICKETS})
+        self.assertEqual(
+            self.readable("reporter", self.all_tickets), self.ticket_reporter
+        )
+        Ticket = self.env["helpdesk.ticket"].with_user(self.users["reporter"])
+        new = Ticket.create({"name": "Mouse broken", "description": "It clicks twice."})
+        self.assertIn(new, Ticket.search([]), "a reporter follows what they report")
+        with self.assertRaises(AccessError):
+            self.ticket_other.with_user(self.users["reporter"]).name = "Hijacked"
+        with self.assertRaises(AccessError):
+            new.unlink()
+        with self.assertRaises(AccessError):
+            self.env["helpdesk.ticket.category"].with_user(
+                self.users["reporter"]
+            ).create({"name": "Mine"})
+
+    def test_resolver(self):
+        self.assertEqual(self.visible_menus("resolver"), {ROOT, TICKETS})
+        readable = self.readable("resolver", self.all_tickets)
+        self.assertIn(self.ticket_reporter, readable)
+        self.assertNotIn(self.ticket_other, readable, "another team's ticket")
+        self.ticket_reporter.with_user(self.users["resolver"]).user_id = self.users[
+            "resolver"
+        ]
+        self.assertEqual(self.ticket_reporter.user_id, self.users["resolver"])
+        with self.assertRaises(AccessError):
+            self.ticket_other.with_user(self.users["resolver"]).name = "Mine now"
+
+    def test_agent(self):
+        self.assertEqual(self.visible_menus("agent"), {ROOT, TICKETS})
+        self.assertEqual(self.readable("agent", self.all_tickets), self.all_tickets)
+        self.ticket_other.with_user(self.users["agent"]).team_id = self.desk_team
+        self.assertEqual(self.ticket_other.team_id, self.desk_team)
+        with self.assertRaises(AccessError):
+            self.ticket_other.with_user(self.users["agent"]).unlink()
+        with self.assertRaises(AccessError):
+            self.desk_team.with_user(self.users["agent"]).name = "Renamed"
+
+    def test_manager(self):
+        menus = self.visible_menus("manager")
+        self.assertTrue({ROOT, TICKETS, CONFIG} <= menus)
+        self.assertIn("itsm_incident.menu_itsm_config_categories", menus)
+        self.assertNotIn(
+            "itsm_incident.menu_itsm_config_settings",
+            menus,
+            "Settings belong to Odoo administrators",
+        )
+        category = (
+            self.env["helpdesk.ticket.category"]
+            .with_user(self.users["manager"])
+            .create({"name": "Network"})
+        )
+        self.assertTrue(category.exists())
+        self.ticket_other.with_user(self.users["manager"]).unlink()
+        self.assertFalse(self.ticket_other.exists())
+
+    def test_department_head(self):
+        self.assertEqual(self.visible_menus("department_head"), {ROOT, TICKETS})
+        self.assertEqual(
+            self.readable("department_head", self.all_tickets),
+            self.ticket_reporter,
+            "only the tickets of the department they head",
+        )
+        self.ticket_reporter.with_user(self.users["department_head"]).priority = "3"
+        self.assertEqual(self.ticket_reporter.priority, "3")
+        with self.assertRaises(AccessError):
+            self.ticket_other.with_user(self.users["department_head"]).priority = "3"
+
+    def test_division_leader_sees_sub_departments(self):
+        self.assertEqual(
+            self.readable("division_leader", self.all_tickets),
+            self.ticket_reporter | self.ticket_other,
+        )
+
+    def test_risk_control(self):
+        self.assertEqual(self.visible_menus("risk_control"), {ROOT, TICKETS})
+        self.assertEqual(
+            self.readable("risk_control", self.all_tickets), self.all_tickets
+        )
+        self.ticket_other.with_user(self.users["risk_control"]).priority = "2"
+        self.assertEqual(self.ticket_other.priority, "2")
+        with self.assertRaises(AccessError):
+            self.ticket_other.with_user(self.users["risk_control"]).unlink()
+
+    def test_supervisor(self):
+        self.assertEqual(self.visible_menus("supervisor"), {ROOT, TICKETS})
+        self.assertEqual(
+            self.readable("supervisor", self.all_tickets), self.all_tickets
+        )
+        with self.assertRaises(AccessError):
+            self.ticket_other.with_user(self.users["supervisor"]).priority = "3"
+
+    def test_portal_customer(self):
+        with self.assertRaises(AccessError, msg="no back-office menus"):
+            self.visible_menus("portal")
+        self.assertEqual(
+            self.readable("portal", self.all_tickets),
+            self.ticket_customer,
+            "a customer sees only their company's tickets",
+        )
+        with self.assertRaises(AccessError):
+            self.ticket_customer.with_user(self.users["portal"]).name = "Changed"
+
+    def test_plain_employee_has_no_service_desk(self):
+        employee = new_test_user(
+            self.env, login="test_norole", groups="base.group_user"
+        )
+        self.assertEqual(self.visible_menus(employee), set())

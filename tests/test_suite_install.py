@@ -1,0 +1,40 @@
+"""The three ITSM addons install together and form one suite."""
+
+from odoo.tests.common import TransactionCase
+
+SUITE = ("itsm_incident", "itsm_change", "itsm_billing")
+
+
+class TestSuiteInstall(TransactionCase):
+    # Odoo tags the test classes of addons itself; these live beside them.
+    test_tags = {"standard", "at_install"}
+    test_module = "itsm_suite"
+
+    def test_the_three_addons_are_installed(self):
+        modules = self.env["ir.module.module"].search([("name", "in", SUITE)])
+        self.assertEqual(
+            {module.name: module.state for module in modules},
+            dict.fromkeys(SUITE, "installed"),
+        )
+
+    def test_the_suite_stands_on_the_oca_helpdesk(self):
+        modules = self.env["ir.module.module"].search([("name", "in", SUITE)])
+        depends = {
+            module.name: set(module.dependencies_id.mapped("name"))
+            for module in modules
+        }
+        self.assertTrue({"helpdesk_mgmt", "hr"} <= depends["itsm_incident"])
+        self.assertIn("itsm_incident", depends["itsm_change"])
+        self.assertIn("itsm_incident", depends["itsm_billing"])
+
+    def test_service_desk_app_and_settings_section(self):
+        admin = self.env.ref("base.user_admin")
+        apps = self.env["ir.ui.menu"].with_user(admin).load_menus_root()["children"]
+        self.assertIn("Service Desk", [app["name"] for app in apps])
+        arch = (
+            self.env["res.config.settings"]
+            .with_user(admin)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('name="itsm_incident"', arch)
+        self.assertIn('name="itsm_default_team_id"', arch)
