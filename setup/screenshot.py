@@ -68,7 +68,9 @@ def set_lang(url, session, lang):
     request.data = json.dumps(payload).encode()
     answer = json.load(urllib.request.urlopen(request))
     if answer.get("error"):
-        raise SystemExit(f"Cannot switch to {lang}: {answer['error']['data']['message']}")
+        raise SystemExit(
+            f"Cannot switch to {lang}: {answer['error']['data']['message']}"
+        )
 
 
 class Chromium:
@@ -94,7 +96,9 @@ class Chromium:
         )
         for _ in range(50):
             try:
-                targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json"))
+                targets = json.load(
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/json")
+                )
                 page = next(t for t in targets if t["type"] == "page")
                 break
             except (OSError, StopIteration):
@@ -104,7 +108,9 @@ class Chromium:
 
     def call(self, method, **params):
         self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        self.ws.send(
+            json.dumps({"id": self.next_id, "method": method, "params": params})
+        )
         while True:
             message = json.loads(self.ws.recv())
             if message.get("id") == self.next_id:
@@ -136,7 +142,9 @@ def main():
     try:
         browser.call("Network.enable")
         host = args.url.split("//", 1)[1].split(":")[0].split("/")[0]
-        browser.call("Network.setCookie", name="session_id", value=session, domain=host, path="/")
+        browser.call(
+            "Network.setCookie", name="session_id", value=session, domain=host, path="/"
+        )
         for path in args.path:
             name = path.strip("/").replace("/", "_").replace("?", "_") or "home"
             for size, (width, height, mobile) in SIZES.items():

@@ -1,9 +1,55 @@
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .itsm_grade_rule import GRADES
+from .itsm_priority import HELPDESK_PRIORITY, PRIORITY_LEVELS
+from .itsm_priority_matrix import IMPACTS, URGENCIES
+
+DECLARATION_TYPES = [
+    ("incident", "Incident"),
+    ("service_request", "Service Request"),
+    ("complaint", "Complaint"),
+    ("security_incident", "Security Incident"),
+]
+SCREENING_STATES = [
+    ("to_screen", "To Screen"),
+    ("valid", "Valid"),
+    ("invalid", "Invalid"),
+    ("out_of_scope", "Out of Scope"),
+]
 
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
+    # Declaration and screening (INC-2, INC-3)
+    declaration_type = fields.Selection(
+        DECLARATION_TYPES,
+        string="Type",
+        required=True,
+        default="incident",
+        tracking=True,
+        index=True,
+    )
+    screening_state = fields.Selection(
+        SCREENING_STATES,
+        string="Screening",
+        required=True,
+        default="to_screen",
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    screening_note = fields.Text(string="Screening reason", tracking=True, copy=False)
+    urgent = fields.Boolean(
+        tracking=True,
+        help="Urgent (紧急): starts the emergency procedure at once.",
+    )
+    occurrence_date = fields.Datetime(string="Occurred on", default=fields.Datetime.now)
+    contact_name = fields.Char(string="Contact person")
+    contact_phone = fields.Char(string="Contact phone")
     department_id = fields.Many2one(
         comodel_name="hr.department",
         compute="_compute_department_id",
@@ -14,17 +60,95 @@ class HelpdeskTicket(models.Model):
         help="Department of the reporter, whose head follows the ticket.",
     )
 
+    # Classification (INC-4)
+    nature_id = fields.Many2one(
+        "itsm.event.nature", string="Nature", tracking=True, index=True
+    )
+    responsible_department_id = fields.Many2one(
+        "hr.department",
+        compute="_compute_responsible_department_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help="Department responsible for handling the event, from its nature.",
+    )
+
+    # Priority matrix (INC-5) and grade (INC-6)
+    impact = fields.Selection(IMPACTS, tracking=True, index=True)
+    urgency = fields.Selection(URGENCIES, tracking=True, index=True)
+    itsm_priority = fields.Selection(
+        PRIORITY_LEVELS,
+        string="ITSM Priority",
+        compute="_compute_itsm_priority",
+        store=True,
+        tracking=True,
+        index=True,
+        help="From the impact × urgency matrix, unless a manager overrode it.",
+    )
+    itsm_priority_id = fields.Many2one(
+        "itsm.priority",
+        string="Priority Level",
+        compute="_compute_itsm_priority_id",
+        store=True,
+    )
+    resolution_target_hours = fields.Float(
+        related="itsm_priority_id.effective_resolution_hours",
+        string="Resolution target (hours)",
+    )
+    priority_override = fields.Selection(
+        PRIORITY_LEVELS,
+        string="Overridden priority",
+        tracking=True,
+        copy=False,
+        groups="itsm_incident.group_itsm_manager",
+    )
+    priority_override_reason = fields.Char(
+        tracking=True, copy=False, groups="itsm_incident.group_itsm_manager"
+    )
+    priority = fields.Selection(compute="_compute_priority", store=True, readonly=False)
+    grade = fields.Selection(
+        GRADES, compute="_compute_grade", store=True, tracking=True, index=True
+    )
+    is_major = fields.Boolean(
+        string="Major incident",
+        compute="_compute_grade",
+        store=True,
+        help="Follows the major-incident procedure (review meeting, report).",
+    )
+
+    # Assignment (INC-7)
+    acknowledged_date = fields.Datetime(readonly=True, copy=False)
+    acknowledged_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    response_minutes = fields.Float(
+        string="Response time (minutes)",
+        compute="_compute_response_minutes",
+        store=True,
+        aggregator="avg",
+    )
+    reassignment_count = fields.Integer(readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "override_needs_reason",
+            "CHECK(priority_override IS NULL OR priority_override_reason IS NOT NULL)",
+            "Overriding the priority needs a reason.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
     @api.depends("partner_id")
     def _compute_department_id(self):
         partners = self.partner_id
+        # sudo: only the department of the matching employee is read, so that
+        # reporters without HR rights still get their department.
         employees = (
             self.env["hr.employee"]
             .sudo()
-            .search(
-                # sudo: only the department of the matching employee is read, so
-                # that reporters without HR rights still get their department.
-                [("work_contact_id", "in", partners.ids)]
-            )
+            .search([("work_contact_id", "in", partners.ids)])
             if partners
             else self.env["hr.employee"]
         )
@@ -35,6 +159,105 @@ class HelpdeskTicket(models.Model):
             department = department_by_partner.get(ticket.partner_id)
             if department:
                 ticket.department_id = department
+
+    @api.depends("nature_id")
+    def _compute_responsible_department_id(self):
+        for ticket in self:
+            if ticket.nature_id.department_id:
+                ticket.responsible_department_id = ticket.nature_id.department_id
+
+    @api.depends("impact", "urgency", "priority_override")
+    def _compute_itsm_priority(self):
+        matrix = self.env["itsm.priority.matrix"]._priority_map()
+        for ticket in self:
+            override = ticket.sudo().priority_override
+            cell = matrix.get((ticket.impact, ticket.urgency))
+            ticket.itsm_priority = override or (cell.level if cell else False)
+
+    @api.depends("itsm_priority")
+    def _compute_priority(self):
+        """helpdesk_mgmt's priority mirrors ours (P1 = very high)."""
+        for ticket in self:
+            if ticket.itsm_priority:
+                ticket.priority = HELPDESK_PRIORITY[ticket.itsm_priority]
+            elif not ticket.priority:
+                ticket.priority = "1"
+
+    @api.depends("itsm_priority")
+    def _compute_itsm_priority_id(self):
+        levels = {p.level: p for p in self.env["itsm.priority"].sudo().search([])}
+        for ticket in self:
+            ticket.itsm_priority_id = levels.get(ticket.itsm_priority)
+
+    @api.depends("itsm_priority", "impact")
+    def _compute_grade(self):
+        rules = self.env["itsm.grade.rule"].sudo().search([])
+        Rule = self.env["itsm.grade.rule"]
+        for ticket in self:
+            ticket.grade = Rule._grade_for(
+                rules, ticket.itsm_priority_id.sudo(), ticket.impact
+            )
+            ticket.is_major = ticket.grade == "major"
+
+    @api.depends("acknowledged_date")
+    def _compute_response_minutes(self):
+        for ticket in self:
+            ticket.response_minutes = (
+                (ticket.acknowledged_date - ticket.create_date).total_seconds() / 60
+                if ticket.acknowledged_date and ticket.create_date
+                else 0.0
+            )
+
+    @api.depends("user_id", "category_id")
+    def _compute_team_id(self):
+        """The team from the category (the team listing it or one of its
+        parents) comes first; helpdesk_mgmt's own rule otherwise."""
+        teams = self.env["helpdesk.ticket.team"].search([("category_ids", "!=", False)])
+        team_by_category = {}
+        for team in teams:
+            for category in team.category_ids:
+                team_by_category.setdefault(category, team)
+        for ticket in self:
+            category = ticket.category_id
+            while category and category not in team_by_category:
+                category = category.parent_id
+            if category:
+                ticket.team_id = team_by_category[category]
+        return super()._compute_team_id()
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains(
+        "screening_state", "partner_id", "partner_name", "contact_name", "contact_phone"
+    )
+    def _check_valid_declaration_contact(self):
+        for ticket in self.filtered(lambda t: t.screening_state == "valid"):
+            missing = ticket._itsm_missing_contact()
+            if missing:
+                raise ValidationError(
+                    _(
+                        "Ticket %(ticket)s is a valid declaration: it needs %(missing)s.",
+                        ticket=ticket.display_name,
+                        missing=", ".join(missing),
+                    )
+                )
+
+    def _itsm_missing_contact(self):
+        self.ensure_one()
+        missing = []
+        if not (self.partner_id or self.partner_name):
+            missing.append(_("the customer name"))
+        if not (self.contact_name or self.partner_id):
+            missing.append(_("the contact person"))
+        if not (self.contact_phone or self.partner_email or self.partner_id.phone):
+            missing.append(_("a phone number or e-mail address"))
+        return missing
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
 
     @api.model
     def default_get(self, fields_list):
@@ -47,3 +270,186 @@ class HelpdeskTicket(models.Model):
             if company.itsm_default_team_id:
                 values["team_id"] = company.itsm_default_team_id.id
         return values
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("urgent"):
+                vals["urgency"] = "high"
+        tickets = super().create(vals_list)
+        tickets.filtered(lambda t: t.team_id and not t.user_id)._itsm_assign_by_load()
+        tickets.filtered("urgent")._itsm_start_emergency()
+        return tickets
+
+    def write(self, vals):
+        if vals.get("urgent"):
+            vals["urgency"] = "high"
+        if "user_id" in vals:
+            for ticket in self.filtered(
+                lambda t: t.user_id and t.user_id.id != vals["user_id"]
+            ):
+                ticket.reassignment_count += 1
+        newly_urgent = (
+            self.filtered(lambda t: not t.urgent) if vals.get("urgent") else None
+        )
+        result = super().write(vals)
+        if newly_urgent:
+            newly_urgent._itsm_start_emergency()
+        return result
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_acknowledge(self):
+        """The handler takes the ticket: records the response time."""
+        to_acknowledge = self.filtered(lambda t: not t.acknowledged_date)
+        if not to_acknowledge:
+            raise UserError(_("These tickets are already acknowledged."))
+        now = fields.Datetime.now()
+        for ticket in to_acknowledge:
+            vals = {"acknowledged_date": now, "acknowledged_by_id": self.env.uid}
+            if not ticket.user_id:
+                vals["user_id"] = self.env.uid
+            ticket.write(vals)
+        return True
+
+    def action_screen_valid(self):
+        """Screening (申报甄别): a valid declaration, routed by its type."""
+        for ticket in self:
+            if ticket.screening_state != "to_screen":
+                raise UserError(
+                    _("Ticket %s has already been screened.", ticket.display_name)
+                )
+            missing = ticket._itsm_missing_contact()
+            if missing:
+                raise UserError(
+                    _(
+                        "Before the declaration is valid, ask the reporter for "
+                        "%(missing)s.",
+                        missing=", ".join(missing),
+                    )
+                )
+        self.write({"screening_state": "valid"})
+        self._itsm_route_by_type()
+        return True
+
+    def action_open_screening_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Screen the declaration"),
+            "res_model": "itsm.screening.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_ids": self.ids},
+        }
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _itsm_follow_matrix(self, cells):
+        """Open tickets of changed matrix cells take the new priority."""
+        domain = [("stage_id.closed", "=", False)]
+        pairs = [
+            ["&", ("impact", "=", cell.impact), ("urgency", "=", cell.urgency)]
+            for cell in cells
+        ]
+        domain += ["|"] * (len(pairs) - 1) + [leaf for pair in pairs for leaf in pair]
+        tickets = self.sudo().search(domain)
+        if tickets:
+            self.env.add_to_compute(self._fields["itsm_priority"], tickets)
+            tickets.flush_recordset(["itsm_priority"])
+            tickets._message_log_batch(
+                bodies={
+                    ticket.id: _(
+                        "Priority recomputed after a change of the priority matrix: P%s.",
+                        ticket.itsm_priority,
+                    )
+                    for ticket in tickets
+                }
+            )
+        return tickets
+
+    def _itsm_assign_by_load(self):
+        """Assign each ticket to the member of its team who has the skill for
+        its category (or any member when nobody has) and the least workload:
+        open tickets weighted by priority. One query for all loads."""
+        tickets = self.filtered(lambda t: t.company_id.itsm_auto_assign)
+        members = tickets.team_id.user_ids
+        if not members:
+            return
+        weights = {
+            p.level: p.load_weight for p in self.env["itsm.priority"].sudo().search([])
+        }
+        load = defaultdict(int)
+        for user, level, count in self.sudo()._read_group(
+            [("user_id", "in", members.ids), ("stage_id.closed", "=", False)],
+            ["user_id", "itsm_priority"],
+            ["__count"],
+        ):
+            load[user] += count * weights.get(level, 1)
+        chosen = defaultdict(lambda: self.browse())
+        for ticket in tickets:
+            candidates = ticket.team_id.user_ids
+            if not candidates:
+                continue
+            lineage = set(
+                map(int, (ticket.category_id.parent_path or "").split("/")[:-1])
+            )
+            skilled = candidates.filtered(
+                lambda user, lineage=lineage: lineage
+                & set(user.itsm_skill_category_ids.ids)
+            )
+            user = min(skilled or candidates, key=lambda u: (load[u], u.id))
+            load[user] += weights.get(ticket.itsm_priority, 1)
+            chosen[user] |= ticket
+        for user, assigned in chosen.items():
+            assigned.write({"user_id": user.id})
+
+    def _itsm_start_emergency(self):
+        """An urgent mark starts the emergency procedure: the team leader (or
+        the responsible department's manager) gets an activity at once."""
+        activity_type = self.env.ref("itsm_incident.mail_activity_type_emergency")
+        for ticket in self:
+            responsible = (
+                ticket.team_id.user_id
+                or ticket.responsible_department_id.manager_id.user_id
+                or ticket.user_id
+            )
+            if responsible:
+                ticket.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    user_id=responsible.id,
+                    summary=_("Urgent: start the emergency procedure"),
+                )
+
+    def _itsm_route_by_type(self):
+        """Valid declarations go where their type says (S2 §5.4.2)."""
+        request_type = self.env.ref("itsm_incident.mail_activity_type_service_request")
+        for ticket in self:
+            company = ticket.company_id
+            if ticket.declaration_type == "service_request":
+                head = (
+                    ticket.department_id.manager_id.user_id
+                    or ticket.responsible_department_id.manager_id.user_id
+                    or ticket.team_id.user_id
+                )
+                if head:
+                    ticket.message_subscribe(partner_ids=head.partner_id.ids)
+                    ticket.activity_schedule(
+                        activity_type_id=request_type.id,
+                        user_id=head.id,
+                        summary=_("Service request to handle"),
+                    )
+            elif (
+                ticket.declaration_type == "complaint"
+                and company.itsm_complaint_team_id
+            ):
+                ticket.team_id = company.itsm_complaint_team_id
+            elif (
+                ticket.declaration_type == "security_incident"
+                and company.itsm_security_team_id
+            ):
+                ticket.team_id = company.itsm_security_team_id

@@ -11,3 +11,26 @@ class ResCompany(models.Model):
         help="Team that receives new tickets created without a team, "
         "e.g. by employees reporting an incident.",
     )
+    itsm_auto_assign = fields.Boolean(
+        string="Assign by skill and workload",
+        default=True,
+        help="New tickets of a team go to the member with the skill for "
+        "their category and the lightest workload.",
+    )
+    itsm_complaint_team_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        string="Customer Relations Team",
+        check_company=True,
+        help="Valid complaints go to this team (customer-relationship path).",
+    )
+    itsm_security_team_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        string="Security Team",
+        check_company=True,
+        help="Valid information-security incidents go to this team.",
+    )
+    itsm_sales_user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson for out-of-scope requests",
+        help="Declarations out of the service scope are handed to this person.",
+    )

@@ -1,0 +1,61 @@
+from odoo import api, fields, models
+
+PRIORITY_LEVELS = [("1", "P1"), ("2", "P2"), ("3", "P3"), ("4", "P4")]
+# helpdesk_mgmt's own priority (0 low … 3 very high) mirrors ours (1 highest).
+HELPDESK_PRIORITY = {"1": "3", "2": "2", "3": "1", "4": "0"}
+
+
+class ItsmPriority(models.Model):
+    """A priority level of the impact × urgency matrix and its targets."""
+
+    _name = "itsm.priority"
+    _description = "ITSM Priority Level"
+    _order = "level"
+    _rec_name = "name"
+
+    level = fields.Selection(PRIORITY_LEVELS, required=True, readonly=True)
+    name = fields.Char(required=True, translate=True)
+    immediate = fields.Boolean(
+        help="Handled on the spot (即时处理): the resolution target is the "
+        "'immediate handling' duration of the ITSM settings.",
+    )
+    resolution_target_hours = fields.Float(
+        string="Resolution target (hours)",
+        help="Maximum time to resolve an incident of this priority.",
+    )
+    load_weight = fields.Integer(
+        default=1,
+        help="Weight of an open ticket of this priority in an assignee's "
+        "workload when tickets are assigned automatically.",
+    )
+    effective_resolution_hours = fields.Float(
+        compute="_compute_effective_resolution_hours",
+        string="Resolution within (hours)",
+    )
+
+    _sql_constraints = [
+        ("level_unique", "unique(level)", "Each priority level exists once."),
+        (
+            "resolution_target_positive",
+            "CHECK(immediate OR resolution_target_hours > 0)",
+            "A priority that is not handled immediately needs a resolution target.",
+        ),
+    ]
+
+    @api.depends("immediate", "resolution_target_hours")
+    def _compute_effective_resolution_hours(self):
+        immediate_hours = self._immediate_target_hours()
+        for priority in self:
+            priority.effective_resolution_hours = (
+                immediate_hours
+                if priority.immediate
+                else priority.resolution_target_hours
+            )
+
+    @api.model
+    def _immediate_target_hours(self):
+        return float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("itsm_incident.immediate_target_hours", 1.0)
+        )
