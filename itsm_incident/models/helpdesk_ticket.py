@@ -128,14 +128,6 @@ class HelpdeskTicket(models.Model):
     )
     reassignment_count = fields.Integer(readonly=True, copy=False)
 
-    _sql_constraints = [
-        (
-            "override_needs_reason",
-            "CHECK(priority_override IS NULL OR priority_override_reason IS NOT NULL)",
-            "Overriding the priority needs a reason.",
-        ),
-    ]
-
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -238,9 +230,21 @@ class HelpdeskTicket(models.Model):
             if missing:
                 raise ValidationError(
                     _(
-                        "Ticket %(ticket)s is a valid declaration: it needs %(missing)s.",
+                        "Ticket %(ticket)s is a valid declaration: "
+                        "it needs %(missing)s.",
                         ticket=ticket.display_name,
                         missing=", ".join(missing),
+                    )
+                )
+
+    @api.constrains("priority_override", "priority_override_reason")
+    def _check_priority_override_reason(self):
+        for ticket in self.sudo():
+            if ticket.priority_override and not ticket.priority_override_reason:
+                raise ValidationError(
+                    _(
+                        "Say why the priority of %(ticket)s is overridden.",
+                        ticket=ticket.display_name,
                     )
                 )
 
@@ -251,7 +255,14 @@ class HelpdeskTicket(models.Model):
             missing.append(_("the customer name"))
         if not (self.contact_name or self.partner_id):
             missing.append(_("the contact person"))
-        if not (self.contact_phone or self.partner_email or self.partner_id.phone):
+        partner = self.partner_id
+        if not (
+            self.contact_phone
+            or self.partner_email
+            or partner.email
+            or partner.phone
+            or partner.mobile
+        ):
             missing.append(_("a phone number or e-mail address"))
         return missing
 
@@ -262,20 +273,35 @@ class HelpdeskTicket(models.Model):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
+        # helpdesk_mgmt's priority mirrors ours: computed, not defaulted.
+        values.pop("priority", None)
+        company = (
+            self.env["res.company"].browse(values.get("company_id")) or self.env.company
+        )
+        if company.itsm_auto_assign:
+            # Assignment by skill and workload replaces "assign to the creator".
+            values.pop("user_id", None)
         if "team_id" in fields_list and not values.get("team_id"):
-            company = (
-                self.env["res.company"].browse(values.get("company_id"))
-                or self.env.company
-            )
             if company.itsm_default_team_id:
                 values["team_id"] = company.itsm_default_team_id.id
         return values
 
     @api.model_create_multi
     def create(self, vals_list):
+        Category = self.env["helpdesk.ticket.category"]
+        category_teams = None
         for vals in vals_list:
             if vals.get("urgent"):
                 vals["urgency"] = "high"
+            if not vals.get("team_id") and vals.get("category_id"):
+                # The category's team comes before the default service desk.
+                if category_teams is None:
+                    category_teams = self._itsm_category_teams()
+                team = self._itsm_team_of_category(
+                    Category.browse(vals["category_id"]), category_teams
+                )
+                if team:
+                    vals["team_id"] = team.id
         tickets = super().create(vals_list)
         tickets.filtered(lambda t: t.team_id and not t.user_id)._itsm_assign_by_load()
         tickets.filtered("urgent")._itsm_start_emergency()
@@ -349,6 +375,26 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    def _itsm_category_teams(self):
+        """{category id: team} for the teams that list categories."""
+        team_by_category = {}
+        for team in self.env["helpdesk.ticket.team"].search(
+            [("category_ids", "!=", False)]
+        ):
+            for category_id in team.category_ids.ids:
+                team_by_category.setdefault(category_id, team)
+        return team_by_category
+
+    @api.model
+    def _itsm_team_of_category(self, category, category_teams):
+        """The team listing the category or its nearest parent."""
+        lineage = [int(i) for i in (category.parent_path or "").split("/")[:-1]]
+        for category_id in reversed(lineage):
+            if category_id in category_teams:
+                return category_teams[category_id]
+        return self.env["helpdesk.ticket.team"]
+
+    @api.model
     def _itsm_follow_matrix(self, cells):
         """Open tickets of changed matrix cells take the new priority."""
         domain = [("stage_id.closed", "=", False)]
@@ -364,7 +410,8 @@ class HelpdeskTicket(models.Model):
             tickets._message_log_batch(
                 bodies={
                     ticket.id: _(
-                        "Priority recomputed after a change of the priority matrix: P%s.",
+                        "Priority recomputed after a change of the priority "
+                        "matrix: P%s.",
                         ticket.itsm_priority,
                     )
                     for ticket in tickets

@@ -33,10 +33,14 @@ class ItsmPriorityMatrix(models.Model):
     ]
 
     @api.model
-    def _check_monotonic(self):
-        """A higher impact or urgency never gives a lower priority."""
-        cells = self.search([])
-        level = {(c.impact, c.urgency): int(c.priority_id.level) for c in cells}
+    def _check_monotonic(self, priorities=None):
+        """A higher impact or urgency never gives a lower priority.
+
+        :param priorities: {(impact, urgency): itsm.priority} to check instead
+            of the stored matrix (so a refused change is never written)."""
+        if priorities is None:
+            priorities = self._priority_map()
+        level = {cell: int(priority.level) for cell, priority in priorities.items()}
         for (impact, urgency), value in level.items():
             for (other_impact, other_urgency), other in level.items():
                 if (
@@ -69,16 +73,22 @@ class ItsmPriorityMatrix(models.Model):
     def unlink(self):
         raise UserError(
             _(
-                "The priority matrix must stay complete: change a cell, do not delete it."
+                "The priority matrix must stay complete: change a cell, "
+                "do not delete it."
             )
         )
 
     def write(self, vals):
+        batch = self.env.context.get("itsm_matrix_batch")
+        if "priority_id" in vals and not batch:
+            future = self._priority_map()
+            new = self.env["itsm.priority"].browse(vals["priority_id"])
+            future.update({(cell.impact, cell.urgency): new for cell in self})
+            self._check_monotonic(future)
         old = {cell.id: cell.priority_id for cell in self}
         result = super().write(vals)
         changed = self.filtered(lambda cell: cell.priority_id != old[cell.id])
-        if changed and not self.env.context.get("itsm_matrix_batch"):
-            self._check_monotonic()
+        if changed and not batch:
             self.env["helpdesk.ticket"]._itsm_follow_matrix(changed)
         return result
 
@@ -102,6 +112,7 @@ class ItsmPriorityMatrix(models.Model):
                     cells=", ".join(missing),
                 )
             )
+        self._check_monotonic(priorities)
         changed = self.browse()
         for cell in self.search([]):
             priority = priorities[(cell.impact, cell.urgency)]
@@ -109,7 +120,6 @@ class ItsmPriorityMatrix(models.Model):
                 cell.with_context(itsm_matrix_batch=True).priority_id = priority
                 changed |= cell
         if changed:
-            self._check_monotonic()
             self.env["helpdesk.ticket"]._itsm_follow_matrix(changed)
         return changed
 

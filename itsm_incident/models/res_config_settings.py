@@ -33,15 +33,33 @@ class ResConfigSettings(models.TransientModel):
         default=1.0,
     )
     # The impact × urgency matrix as a 3 × 3 grid of priorities.
-    itsm_matrix_high_severe = fields.Many2one("itsm.priority")
-    itsm_matrix_high_moderate = fields.Many2one("itsm.priority")
-    itsm_matrix_high_minor = fields.Many2one("itsm.priority")
-    itsm_matrix_medium_severe = fields.Many2one("itsm.priority")
-    itsm_matrix_medium_moderate = fields.Many2one("itsm.priority")
-    itsm_matrix_medium_minor = fields.Many2one("itsm.priority")
-    itsm_matrix_low_severe = fields.Many2one("itsm.priority")
-    itsm_matrix_low_moderate = fields.Many2one("itsm.priority")
-    itsm_matrix_low_minor = fields.Many2one("itsm.priority")
+    itsm_matrix_high_severe = fields.Many2one(
+        "itsm.priority", string="High urgency, severe impact"
+    )
+    itsm_matrix_high_moderate = fields.Many2one(
+        "itsm.priority", string="High urgency, moderate impact"
+    )
+    itsm_matrix_high_minor = fields.Many2one(
+        "itsm.priority", string="High urgency, minor impact"
+    )
+    itsm_matrix_medium_severe = fields.Many2one(
+        "itsm.priority", string="Medium urgency, severe impact"
+    )
+    itsm_matrix_medium_moderate = fields.Many2one(
+        "itsm.priority", string="Medium urgency, moderate impact"
+    )
+    itsm_matrix_medium_minor = fields.Many2one(
+        "itsm.priority", string="Medium urgency, minor impact"
+    )
+    itsm_matrix_low_severe = fields.Many2one(
+        "itsm.priority", string="Low urgency, severe impact"
+    )
+    itsm_matrix_low_moderate = fields.Many2one(
+        "itsm.priority", string="Low urgency, moderate impact"
+    )
+    itsm_matrix_low_minor = fields.Many2one(
+        "itsm.priority", string="Low urgency, minor impact"
+    )
 
     @api.model
     def get_values(self):

@@ -1,3 +1,5 @@
 from . import test_access
 from . import test_ticket
 from . import test_tour
+from . import test_priority_matrix
+from . import test_screening

@@ -1,0 +1,273 @@
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user
+
+from .common import ItsmCase
+
+
+class TestScreening(ItsmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sales = new_test_user(cls.env, login="test_sales", groups="base.group_user")
+        cls.env.company.itsm_sales_user_id = cls.sales
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Customer C", "email": "it@customer-c.example.com"}
+        )
+
+    def declare(self, **vals):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.users["agent"])
+        return Ticket.create(
+            {"name": "Declaration", "description": "x", "team_id": self.desk_team.id}
+            | vals
+        )
+
+    def test_valid_needs_customer_and_contact(self):
+        ticket = self.declare()
+        with self.assertRaisesRegex(UserError, "customer name"):
+            ticket.action_screen_valid()
+        self.assertEqual(ticket.screening_state, "to_screen", "nothing changed")
+        ticket.write(
+            {
+                "partner_name": "Customer D",
+                "contact_name": "Ms Wu",
+                "contact_phone": "+86 21 5555 0101",
+            }
+        )
+        ticket.action_screen_valid()
+        self.assertEqual(ticket.screening_state, "valid")
+        with self.assertRaisesRegex(ValidationError, "contact person"):
+            ticket.contact_name = False
+        with self.assertRaisesRegex(UserError, "already been screened"):
+            ticket.action_screen_valid()
+
+    def test_invalid_closes_with_the_reason_told_to_the_reporter(self):
+        ticket = self.declare(partner_id=self.customer.id)
+        wizard = Form(
+            self.env["itsm.screening.wizard"]
+            .with_user(self.users["agent"])
+            .with_context(default_ticket_ids=ticket.ids)
+        )
+        wizard.outcome = "invalid"
+        wizard.reason = "A duplicate of HT00042"
+        wizard.save().action_apply()
+        self.assertEqual(ticket.screening_state, "invalid")
+        self.assertTrue(ticket.stage_id.closed)
+        told = ticket.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        self.assertIn("A duplicate of HT00042", told.body)
+
+    def test_reason_is_required(self):
+        ticket = self.declare()
+        wizard = Form(
+            self.env["itsm.screening.wizard"].with_context(
+                default_ticket_ids=ticket.ids
+            )
+        )
+        with self.assertRaises(AssertionError):
+            wizard.save()  # the reason is a required field of the form
+        self.assertEqual(ticket.screening_state, "to_screen")
+
+    def test_out_of_scope_goes_to_sales(self):
+        ticket = self.declare(partner_id=self.customer.id)
+        wizard = self.env["itsm.screening.wizard"].create(
+            {
+                "ticket_ids": [Command.set(ticket.ids)],
+                "outcome": "out_of_scope",
+                "reason": "Wants a new website: not in the contract",
+            }
+        )
+        wizard.action_apply()
+        self.assertEqual(ticket.screening_state, "out_of_scope")
+        activity = ticket.activity_ids.filtered(lambda a: a.user_id == self.sales)
+        self.assertEqual(activity.activity_type_id.name, "Out-of-scope Request")
+
+    def test_out_of_scope_without_salesperson_is_refused(self):
+        self.env.company.itsm_sales_user_id = False
+        ticket = self.declare()
+        wizard = self.env["itsm.screening.wizard"].create(
+            {
+                "ticket_ids": [Command.set(ticket.ids)],
+                "outcome": "out_of_scope",
+                "reason": "Not ours",
+            }
+        )
+        with self.assertRaisesRegex(UserError, "salesperson"):
+            wizard.action_apply()
+        self.assertEqual(ticket.screening_state, "to_screen")
+
+    def test_service_request_goes_to_the_department_head(self):
+        ticket = self.declare(
+            declaration_type="service_request",
+            partner_id=self.users["reporter"].partner_id.id,
+            contact_phone="+86 10 5555 0102",
+        )
+        ticket.action_screen_valid()
+        head = self.users["department_head"]
+        self.assertIn(head.partner_id, ticket.message_partner_ids)
+        self.assertEqual(
+            ticket.activity_ids.filtered(lambda a: a.user_id == head).summary,
+            "Service request to handle",
+        )
+
+    def test_complaints_and_security_incidents_go_to_their_teams(self):
+        relations = self.env["helpdesk.ticket.team"].create({"name": "Relations"})
+        security = self.env["helpdesk.ticket.team"].create({"name": "Security"})
+        self.env.company.write(
+            {
+                "itsm_complaint_team_id": relations.id,
+                "itsm_security_team_id": security.id,
+            }
+        )
+        complaint = self.declare(
+            declaration_type="complaint", partner_id=self.customer.id
+        )
+        complaint.action_screen_valid()
+        self.assertEqual(complaint.team_id, relations)
+        breach = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Phishing mail",
+                "description": "x",
+                "declaration_type": "security_incident",
+                "partner_id": self.customer.id,
+            }
+        )
+        breach.action_screen_valid()
+        self.assertEqual(breach.team_id, security)
+
+    def test_urgent_starts_the_emergency_procedure(self):
+        self.desk_team.user_id = self.users["manager"]
+        ticket = self.declare(urgent=True, impact="moderate")
+        self.assertEqual(ticket.urgency, "high")
+        self.assertEqual(ticket.itsm_priority, "2")
+        emergency = ticket.activity_ids.filtered(
+            lambda a: a.activity_type_id
+            == self.env.ref("itsm_incident.mail_activity_type_emergency")
+        )
+        self.assertEqual(emergency.user_id, self.users["manager"])
+        later = self.declare()
+        later.urgent = True
+        self.assertEqual(later.urgency, "high")
+        self.assertTrue(later.activity_ids)
+
+
+class TestSecurityIncidents(ItsmCase):
+    def test_only_the_security_group_sees_security_incidents(self):
+        officer = new_test_user(
+            self.env, login="test_security", groups="itsm_incident.group_itsm_security"
+        )
+        breach = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Data leak",
+                "description": "x",
+                "declaration_type": "security_incident",
+                "team_id": self.desk_team.id,
+                "partner_id": self.users["reporter"].partner_id.id,
+            }
+        )
+        for role in ("agent", "manager", "supervisor", "risk_control", "reporter"):
+            with self.subTest(role=role):
+                self.assertFalse(self.readable(role, breach))
+                with self.assertRaises(AccessError):
+                    breach.with_user(self.users[role]).read(["name"])
+        self.assertEqual(
+            breach.with_user(officer).search([("id", "=", breach.id)]), breach
+        )
+        self.assertIn(
+            self.ticket_reporter, self.readable("agent", self.ticket_reporter)
+        )
+
+
+class TestClassificationAndAssignment(ItsmCase):
+    def test_seeded_three_level_tree(self):
+        leaf = self.env.ref(
+            "itsm_incident.category_service_equipment_online_production"
+        )
+        self.assertEqual(
+            leaf.complete_name,
+            "Service / Equipment / Real-time online production system",
+        )
+        service = self.env.ref("itsm_incident.category_service")
+        self.assertEqual(
+            len(
+                self.env["helpdesk.ticket.category"].search(
+                    [("id", "child_of", service.id)]
+                )
+            ),
+            17,
+        )
+
+    def test_nature_gives_the_responsible_department(self):
+        nature = self.env.ref("itsm_incident.nature_customer_complaint")
+        nature.department_id = self.business
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "Rude agent", "description": "x", "nature_id": nature.id}
+        )
+        self.assertEqual(ticket.responsible_department_id, self.business)
+
+    def test_team_from_the_category(self):
+        equipment = self.env.ref("itsm_incident.category_service_equipment")
+        self.network_team.category_ids = equipment
+        leaf = self.env.ref("itsm_incident.category_service_equipment_non_production")
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "Test server down", "description": "x", "category_id": leaf.id}
+        )
+        self.assertEqual(ticket.team_id, self.network_team)
+
+    def test_assignment_spreads_load_and_prefers_skills(self):
+        team = self.env["helpdesk.ticket.team"].create(
+            {
+                "name": "Ops",
+                "user_ids": [
+                    Command.set([self.users["agent"].id, self.users["resolver"].id])
+                ],
+            }
+        )
+        tickets = self.env["helpdesk.ticket"].create(
+            [
+                {"name": f"Incident {i}", "description": "x", "team_id": team.id}
+                for i in range(4)
+            ]
+        )
+        counts = {
+            u: len(tickets.filtered(lambda t, u=u: t.user_id == u))
+            for u in team.user_ids
+        }
+        self.assertEqual(sorted(counts.values()), [2, 2], "load is spread")
+        # A P1 weighs more than a P4: the next ticket goes to the other person.
+        tickets[0].write({"impact": "severe", "urgency": "high"})
+        busy = tickets[0].user_id
+        nxt = self.env["helpdesk.ticket"].create(
+            {"name": "Next", "description": "x", "team_id": team.id}
+        )
+        self.assertNotEqual(nxt.user_id, busy)
+        # A skill for the category wins over a lighter load.
+        business = self.env.ref("itsm_incident.category_service_business")
+        busy.itsm_skill_category_ids = business
+        leaf = self.env.ref("itsm_incident.category_service_business_backlog")
+        skilled = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Backlog",
+                "description": "x",
+                "team_id": team.id,
+                "category_id": leaf.id,
+            }
+        )
+        self.assertEqual(skilled.user_id, busy)
+
+    def test_acknowledge_records_the_response_and_reassignments_count(self):
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "Slow VPN", "description": "x", "team_id": self.desk_team.id}
+        )
+        ticket.with_user(self.users["resolver"]).action_acknowledge()
+        self.assertEqual(ticket.acknowledged_by_id, self.users["resolver"])
+        self.assertTrue(ticket.acknowledged_date)
+        self.assertGreaterEqual(ticket.response_minutes, 0)
+        with self.assertRaisesRegex(UserError, "already acknowledged"):
+            ticket.action_acknowledge()
+        first = ticket.user_id
+        ticket.user_id = (
+            self.users["agent"]
+            if first != self.users["agent"]
+            else self.users["resolver"]
+        )
+        self.assertEqual(ticket.reassignment_count, 1)
