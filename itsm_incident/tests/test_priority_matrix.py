@@ -55,13 +55,13 @@ class TestPriorityMatrix(ItsmCase):
         self.assertEqual(ticket.resolution_target_hours, 0.5)
 
     def test_priority_recomputes_is_tracked_and_mirrored(self):
-        ticket = self.new_ticket("minor", "low")
+        ticket = self.new_ticket("minor", "low").with_context(tracking_disable=False)
         self.assertEqual((ticket.itsm_priority, ticket.priority), ("4", "0"))
-        ticket.with_context(tracking_disable=False).write(
-            {"impact": "severe", "urgency": "high"}
-        )
+        self.env.cr.precommit.run()  # as if created in an earlier transaction
+        ticket.write({"impact": "severe", "urgency": "high"})
         self.assertEqual((ticket.itsm_priority, ticket.priority), ("1", "3"))
         self.env.cr.precommit.run()  # tracking is written at commit
+        ticket.invalidate_recordset(["message_ids"])
         tracked = ticket.message_ids.tracking_value_ids.filtered(
             lambda v: v.field_id.name == "itsm_priority"
         )
