@@ -13,6 +13,7 @@ import argparse
 import base64
 import json
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -160,7 +161,7 @@ def main():
                 shot = browser.call("Page.captureScreenshot", format="png")
                 target = out / f"{args.login}-{name}-{args.lang or 'en'}-{size}.png"
                 target.write_bytes(base64.b64decode(shot["data"]))
-                print(target)
+                sys.stdout.write(f"{target}\n")
     finally:
         browser.close()
 

@@ -77,7 +77,7 @@ def main():
         )
     po.save(po_path)
     for msgid in missing:
-        print(f"untranslated: {msgid!r}")
+        sys.stdout.write(f"untranslated: {msgid!r}\n")
     sys.exit(1 if missing else 0)
 
 

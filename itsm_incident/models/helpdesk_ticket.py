@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .itsm_grade_rule import GRADES
@@ -62,7 +62,7 @@ class HelpdeskTicket(models.Model):
 
     # Classification (INC-4)
     nature_id = fields.Many2one(
-        "itsm.event.nature", string="Nature", tracking=True, index=True
+        "itsm.event.nature", string="Event Nature", tracking=True, index=True
     )
     responsible_department_id = fields.Many2one(
         "hr.department",
@@ -162,6 +162,8 @@ class HelpdeskTicket(models.Model):
     def _compute_itsm_priority(self):
         matrix = self.env["itsm.priority.matrix"]._priority_map()
         for ticket in self:
+            # sudo: the override is a manager-only field, but everyone's
+            # ticket shows the priority it gives.
             override = ticket.sudo().priority_override
             cell = matrix.get((ticket.impact, ticket.urgency))
             ticket.itsm_priority = override or (cell.level if cell else False)
@@ -177,17 +179,20 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("itsm_priority")
     def _compute_itsm_priority_id(self):
+        # sudo: the four priority levels are configuration every ticket
+        # reader may see; portal and e-mail creations compute them too.
         levels = {p.level: p for p in self.env["itsm.priority"].sudo().search([])}
         for ticket in self:
             ticket.itsm_priority_id = levels.get(ticket.itsm_priority)
 
     @api.depends("itsm_priority", "impact")
     def _compute_grade(self):
-        rules = self.env["itsm.grade.rule"].sudo().search([])
+        # sudo: grade rules are configuration, applied to any creator's ticket.
+        rules = self.env["itsm.grade.rule"].sudo().search([])  # pylint: disable=no-search-all
         Rule = self.env["itsm.grade.rule"]
         for ticket in self:
             ticket.grade = Rule._grade_for(
-                rules, ticket.itsm_priority_id.sudo(), ticket.impact
+                rules, ticket.sudo().itsm_priority_id, ticket.impact
             )
             ticket.is_major = ticket.grade == "major"
 
@@ -229,7 +234,7 @@ class HelpdeskTicket(models.Model):
             missing = ticket._itsm_missing_contact()
             if missing:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Ticket %(ticket)s is a valid declaration: "
                         "it needs %(missing)s.",
                         ticket=ticket.display_name,
@@ -239,10 +244,11 @@ class HelpdeskTicket(models.Model):
 
     @api.constrains("priority_override", "priority_override_reason")
     def _check_priority_override_reason(self):
+        # sudo: reads the two manager-only fields the constraint is about.
         for ticket in self.sudo():
             if ticket.priority_override and not ticket.priority_override_reason:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Say why the priority of %(ticket)s is overridden.",
                         ticket=ticket.display_name,
                     )
@@ -252,9 +258,9 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         missing = []
         if not (self.partner_id or self.partner_name):
-            missing.append(_("the customer name"))
+            missing.append(self.env._("the customer name"))
         if not (self.contact_name or self.partner_id):
-            missing.append(_("the contact person"))
+            missing.append(self.env._("the contact person"))
         partner = self.partner_id
         if not (
             self.contact_phone
@@ -263,7 +269,7 @@ class HelpdeskTicket(models.Model):
             or partner.phone
             or partner.mobile
         ):
-            missing.append(_("a phone number or e-mail address"))
+            missing.append(self.env._("a phone number or e-mail address"))
         return missing
 
     # ------------------------------------------------------------------
@@ -331,7 +337,7 @@ class HelpdeskTicket(models.Model):
         """The handler takes the ticket: records the response time."""
         to_acknowledge = self.filtered(lambda t: not t.acknowledged_date)
         if not to_acknowledge:
-            raise UserError(_("These tickets are already acknowledged."))
+            raise UserError(self.env._("These tickets are already acknowledged."))
         now = fields.Datetime.now()
         for ticket in to_acknowledge:
             vals = {"acknowledged_date": now, "acknowledged_by_id": self.env.uid}
@@ -345,12 +351,14 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             if ticket.screening_state != "to_screen":
                 raise UserError(
-                    _("Ticket %s has already been screened.", ticket.display_name)
+                    self.env._(
+                        "Ticket %s has already been screened.", ticket.display_name
+                    )
                 )
             missing = ticket._itsm_missing_contact()
             if missing:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Before the declaration is valid, ask the reporter for "
                         "%(missing)s.",
                         missing=", ".join(missing),
@@ -363,7 +371,7 @@ class HelpdeskTicket(models.Model):
     def action_open_screening_wizard(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Screen the declaration"),
+            "name": self.env._("Screen the declaration"),
             "res_model": "itsm.screening.wizard",
             "view_mode": "form",
             "target": "new",
@@ -403,13 +411,15 @@ class HelpdeskTicket(models.Model):
             for cell in cells
         ]
         domain += ["|"] * (len(pairs) - 1) + [leaf for pair in pairs for leaf in pair]
+        # sudo: a matrix change applies to every open ticket, whoever may
+        # read it; only the priority is recomputed.
         tickets = self.sudo().search(domain)
         if tickets:
             self.env.add_to_compute(self._fields["itsm_priority"], tickets)
             tickets.flush_recordset(["itsm_priority"])
             tickets._message_log_batch(
                 bodies={
-                    ticket.id: _(
+                    ticket.id: self.env._(
                         "Priority recomputed after a change of the priority "
                         "matrix: P%s.",
                         ticket.itsm_priority,
@@ -427,6 +437,8 @@ class HelpdeskTicket(models.Model):
         members = tickets.team_id.user_ids
         if not members:
             return
+        # sudo: workloads count every open ticket of the candidates, also
+        # those the creator may not read; only counts leave this method.
         weights = {
             p.level: p.load_weight for p in self.env["itsm.priority"].sudo().search([])
         }
@@ -469,7 +481,7 @@ class HelpdeskTicket(models.Model):
                 ticket.activity_schedule(
                     activity_type_id=activity_type.id,
                     user_id=responsible.id,
-                    summary=_("Urgent: start the emergency procedure"),
+                    summary=self.env._("Urgent: start the emergency procedure"),
                 )
 
     def _itsm_route_by_type(self):
@@ -488,7 +500,7 @@ class HelpdeskTicket(models.Model):
                     ticket.activity_schedule(
                         activity_type_id=request_type.id,
                         user_id=head.id,
-                        summary=_("Service request to handle"),
+                        summary=self.env._("Service request to handle"),
                     )
             elif (
                 ticket.declaration_type == "complaint"

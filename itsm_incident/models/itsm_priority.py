@@ -54,6 +54,7 @@ class ItsmPriority(models.Model):
 
     @api.model
     def _immediate_target_hours(self):
+        # sudo: a setting every ticket's target depends on, not a secret.
         return float(
             self.env["ir.config_parameter"]
             .sudo()
