@@ -12,6 +12,7 @@ Chromium over the DevTools protocol and writes <out>/<name>-desktop.png and
 import argparse
 import base64
 import json
+import socket
 import subprocess
 import sys
 import tempfile
@@ -75,7 +76,10 @@ def set_lang(url, session, lang):
 
 
 class Chromium:
-    def __init__(self, port=9333):
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
         self.profile = tempfile.mkdtemp(prefix="itsm-chromium-")
         self.process = subprocess.Popen(
             [
