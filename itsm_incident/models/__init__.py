@@ -6,3 +6,5 @@ from . import res_company
 from . import res_users
 from . import res_config_settings
 from . import helpdesk_ticket
+from . import itsm_makeup_workday
+from . import resource_calendar

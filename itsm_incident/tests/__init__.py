@@ -3,3 +3,4 @@ from . import test_ticket
 from . import test_tour
 from . import test_priority_matrix
 from . import test_screening
+from . import test_working_time

@@ -1,0 +1,86 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import fields, models
+
+from ..tools.working_time import add_working_minutes, working_minutes
+
+_TOUCHING = timedelta(milliseconds=1)
+
+
+class ResourceCalendar(models.Model):
+    _inherit = "resource.calendar"
+
+    itsm_makeup_day_ids = fields.One2many(
+        "itsm.makeup.workday",
+        "calendar_id",
+        string="Make-up Working Days",
+        help="Days off that are worked (调休), e.g. a Saturday before a holiday.",
+    )
+
+    def _itsm_intervals(self):
+        """The calendar as a function ``intervals(start, stop)`` for the
+        working-time functions: attendances less leaves (public holidays) plus
+        make-up working days, as aware datetimes."""
+        self.ensure_one()
+        tz = pytz.timezone(self.tz or "UTC")
+
+        def intervals(start, stop):
+            work = [
+                (begin, end)
+                for begin, end, _meta in self._work_intervals_batch(start, stop)[False]
+            ]
+            work += self._itsm_makeup_intervals(start, stop, tz)
+            return _merge(sorted(work))
+
+        return intervals
+
+    def _itsm_makeup_intervals(self, start, stop, tz):
+        days = self.itsm_makeup_day_ids.filtered(
+            lambda day: start.astimezone(tz).date() - timedelta(days=1)
+            <= day.date
+            <= stop.astimezone(tz).date()
+        )
+        result = []
+        for day in days:
+            for attendance in self.attendance_ids.filtered(
+                lambda a, day=day: a.dayofweek == day.weekday
+                and a.day_period != "lunch"
+                and not a.display_type
+            ):
+                midnight = datetime.combine(day.date, time.min)
+                result.append(
+                    (
+                        tz.localize(midnight + timedelta(hours=attendance.hour_from)),
+                        tz.localize(midnight + timedelta(hours=attendance.hour_to)),
+                    )
+                )
+        return result
+
+    def _itsm_add_working_minutes(self, start, minutes):
+        """``start`` (naive UTC, as Odoo stores it) plus working minutes."""
+        self.ensure_one()
+        moment = add_working_minutes(
+            self._itsm_intervals(), pytz.utc.localize(start), minutes
+        )
+        return moment.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _itsm_working_minutes(self, start, stop):
+        """Working minutes between two naive UTC datetimes."""
+        self.ensure_one()
+        return working_minutes(
+            self._itsm_intervals(), pytz.utc.localize(start), pytz.utc.localize(stop)
+        )
+
+
+def _merge(intervals):
+    """Sorted intervals merged where they touch. Odoo ends a day that is
+    worked until 24:00 at 23:59:59.999999; that gap is closed too."""
+    merged = []
+    for begin, end in intervals:
+        if merged and begin <= merged[-1][1] + _TOUCHING:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((begin, end))
+    return merged
