@@ -2,9 +2,11 @@ from . import itsm_priority
 from . import itsm_priority_matrix
 from . import itsm_grade_rule
 from . import itsm_event_nature
+from . import itsm_makeup_workday
+from . import resource_calendar
+from . import itsm_deadline
+from . import itsm_deadline_mixin
 from . import res_company
 from . import res_users
 from . import res_config_settings
 from . import helpdesk_ticket
-from . import itsm_makeup_workday
-from . import resource_calendar

@@ -22,7 +22,8 @@ SCREENING_STATES = [
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "itsm.deadline.mixin"]
 
     # Declaration and screening (INC-2, INC-3)
     declaration_type = fields.Selection(

@@ -1,0 +1,337 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+STATES = [("running", "Running"), ("paused", "Paused"), ("done", "Done")]
+STATUSES = [
+    ("on_track", "On Track"),
+    ("warning", "Warning"),
+    ("breached", "Breached"),
+    ("paused", "Paused"),
+    ("met", "Met"),
+]
+
+
+class ItsmDeadline(models.Model):
+    """A tracked deadline (DESIGN §2): a target on any record — respond,
+    resolve, send a notice, finish billing — measured in working time, that
+    can be paused and resumed, and is met or breached.
+
+    Stored and indexed on what the sweep asks ("running and due"), so that
+    finding the due ones is one index scan whatever the table size. Whether a
+    running deadline is late *now* is computed live (``status``), never
+    stored; the sweep records the moment it found it breached.
+    """
+
+    _name = "itsm.deadline"
+    _description = "ITSM Tracked Deadline"
+    _order = "deadline, id"
+
+    res_model = fields.Char(
+        string="Record Model", required=True, index=True, readonly=True
+    )
+    res_id = fields.Many2oneReference(
+        string="Record",
+        model_field="res_model",
+        required=True,
+        index=True,
+        readonly=True,
+    )
+    kind = fields.Char(required=True, readonly=True, help="What must happen.")
+    name = fields.Char(required=True, translate=True)
+    calendar_id = fields.Many2one("resource.calendar", required=True)
+    target_minutes = fields.Float(
+        string="Target (working minutes)",
+        required=True,
+        help="Working minutes allowed.",
+    )
+    warn_share = fields.Float(
+        string="Warning share",
+        default=0.75,
+        help="Share of the target after which a warning is due.",
+    )
+    started_at = fields.Datetime(required=True, readonly=True)
+    resumed_at = fields.Datetime(
+        readonly=True, help="Start of the current running stretch."
+    )
+    consumed_minutes = fields.Float(
+        string="Used (working minutes)",
+        readonly=True,
+        help="Working minutes used before the current stretch.",
+    )
+    paused_at = fields.Datetime(readonly=True)
+    deadline = fields.Datetime(readonly=True)
+    warn_at = fields.Datetime(readonly=True)
+    state = fields.Selection(STATES, required=True, default="running", readonly=True)
+    done_at = fields.Datetime(readonly=True)
+    met = fields.Boolean(readonly=True)
+    warned_at = fields.Datetime(readonly=True)
+    breached_at = fields.Datetime(readonly=True)
+    explanation = fields.Char(readonly=True)
+    status = fields.Selection(
+        STATUSES, compute="_compute_status", search="_search_status"
+    )
+
+    _sql_constraints = [
+        (
+            "target_unique",
+            "unique(res_model, res_id, kind)",
+            "A record has one deadline of each kind.",
+        ),
+    ]
+
+    def init(self):
+        # What the sweep asks: running deadlines not yet warned / breached,
+        # by due time. Partial indexes stay small whatever the history.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS itsm_deadline_due_breach_idx "
+                "ON itsm_deadline (deadline) "
+                "WHERE state = 'running' AND breached_at IS NULL"
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS itsm_deadline_due_warn_idx "
+                "ON itsm_deadline (warn_at) "
+                "WHERE state = 'running' AND warned_at IS NULL"
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Live status
+    # ------------------------------------------------------------------
+
+    @api.depends("state", "met", "deadline", "warn_at")
+    def _compute_status(self):
+        now = self._now()
+        for record in self:
+            if record.state == "done":
+                record.status = "met" if record.met else "breached"
+            elif record.state == "paused":
+                record.status = "paused"
+            elif record.deadline and record.deadline <= now:
+                record.status = "breached"
+            elif record.warn_at and record.warn_at <= now:
+                record.status = "warning"
+            else:
+                record.status = "on_track"
+
+    def _search_status(self, operator, value):
+        if operator not in ("=", "in"):
+            raise NotImplementedError(operator)
+        now = self._now()
+        domains = {
+            "met": [("state", "=", "done"), ("met", "=", True)],
+            "paused": [("state", "=", "paused")],
+            "breached": [
+                "|",
+                "&",
+                ("state", "=", "done"),
+                ("met", "=", False),
+                "&",
+                ("state", "=", "running"),
+                ("deadline", "<=", now),
+            ],
+            "warning": [
+                ("state", "=", "running"),
+                ("deadline", ">", now),
+                ("warn_at", "<=", now),
+            ],
+            "on_track": [
+                ("state", "=", "running"),
+                ("deadline", ">", now),
+                "|",
+                ("warn_at", "=", False),
+                ("warn_at", ">", now),
+            ],
+        }
+        values = [value] if operator == "=" else value
+        result = []
+        for status in values:
+            result = ["|", *result, *domains[status]] if result else domains[status]
+        return result
+
+    @api.model
+    def _now(self):
+        return fields.Datetime.now()
+
+    # ------------------------------------------------------------------
+    # Clock operations, all set-wise
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _start(
+        self,
+        records,
+        kind,
+        name,
+        target_minutes,
+        calendar,
+        start=None,
+        warn_share=0.75,
+        explanation=False,
+    ):
+        """Start (or restart) the ``kind`` deadline of ``records``."""
+        start = start or self._now()
+        self.search(
+            [
+                ("res_model", "=", records._name),
+                ("res_id", "in", records.ids),
+                ("kind", "=", kind),
+            ]
+        ).unlink()
+        deadlines = self.create(
+            [
+                {
+                    "res_model": records._name,
+                    "res_id": record.id,
+                    "kind": kind,
+                    "name": name,
+                    "calendar_id": calendar.id,
+                    "target_minutes": target_minutes,
+                    "warn_share": warn_share,
+                    "started_at": start,
+                    "resumed_at": start,
+                    "explanation": explanation,
+                }
+                for record in records
+            ]
+        )
+        deadlines._plan()
+        return deadlines
+
+    def _retarget(self, target_minutes, explanation=False):
+        """A new target (e.g. the priority changed): the time already used
+        still counts; running ones get a new due time."""
+        self.write({"target_minutes": target_minutes, "explanation": explanation})
+        self.filtered(lambda d: d.state == "running")._plan()
+
+    def _pause(self, at=None):
+        at = at or self._now()
+        for deadline in self.filtered(lambda d: d.state == "running"):
+            deadline.write(
+                {
+                    "state": "paused",
+                    "paused_at": at,
+                    "consumed_minutes": deadline.consumed_minutes
+                    + deadline.calendar_id._itsm_working_minutes(
+                        deadline.resumed_at, at
+                    ),
+                }
+            )
+
+    def _resume(self, at=None):
+        at = at or self._now()
+        paused = self.filtered(lambda d: d.state == "paused")
+        paused.write({"state": "running", "resumed_at": at, "paused_at": False})
+        paused._plan()
+
+    def _stop(self, at=None):
+        """The target is reached (responded, resolved…): met or not."""
+        at = at or self._now()
+        for deadline in self.filtered(lambda d: d.state != "done"):
+            used = deadline.consumed_minutes
+            if deadline.state == "running":
+                used += deadline.calendar_id._itsm_working_minutes(
+                    deadline.resumed_at, at
+                )
+            met = used <= deadline.target_minutes
+            deadline.write(
+                {
+                    "state": "done",
+                    "done_at": at,
+                    "met": met,
+                    "consumed_minutes": used,
+                    "breached_at": deadline.breached_at or (not met and at),
+                }
+            )
+
+    def _plan(self):
+        """Due and warning times of running deadlines from what is left."""
+        for deadline in self:
+            calendar = deadline.calendar_id
+            left = max(deadline.target_minutes - deadline.consumed_minutes, 0.0)
+            warn_left = deadline.warn_share * deadline.target_minutes - (
+                deadline.consumed_minutes
+            )
+            deadline.write(
+                {
+                    "deadline": calendar._itsm_add_working_minutes(
+                        deadline.resumed_at, left
+                    ),
+                    "warn_at": calendar._itsm_add_working_minutes(
+                        deadline.resumed_at, max(warn_left, 0.0)
+                    )
+                    if deadline.warn_share
+                    else False,
+                }
+            )
+        self._schedule_sweep()
+
+    def _schedule_sweep(self):
+        """Wake the sweep exactly when the next of these falls due."""
+        moments = {d.deadline for d in self if d.deadline and not d.breached_at}
+        moments |= {d.warn_at for d in self if d.warn_at and not d.warned_at}
+        if moments:
+            self.env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")._trigger(
+                sorted(moments)
+            )
+
+    # ------------------------------------------------------------------
+    # The sweep
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_sweep(self, batch_size=2000):
+        """Warn and breach what is due, exactly once each, even with several
+        workers: each deadline is claimed by one UPDATE … RETURNING."""
+        now = self._now()
+        done = 0
+        for event, column, due_column in (
+            ("warning", "warned_at", "warn_at"),
+            ("breach", "breached_at", "deadline"),
+        ):
+            while True:
+                claimed = self._claim(column, due_column, now, batch_size)
+                if not claimed:
+                    break
+                done += len(claimed)
+                for res_model, deadlines in claimed.grouped("res_model").items():
+                    records = self.env[res_model].browse(deadlines.mapped("res_id"))
+                    records._itsm_deadline_event(event, deadlines)
+                if len(claimed) < batch_size:
+                    break
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        return done
+
+    @api.model
+    def _claim(self, column, due_column, now, limit):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE itsm_deadline SET %(column)s = %(due_column)s
+                 WHERE id IN (
+                       SELECT id FROM itsm_deadline
+                        WHERE state = 'running' AND %(column)s IS NULL
+                          AND %(due_column)s <= %(now)s
+                        ORDER BY %(due_column)s
+                        LIMIT %(limit)s
+                        FOR UPDATE SKIP LOCKED)
+                   AND %(column)s IS NULL
+                RETURNING id
+                """,
+                column=SQL.identifier(column),
+                due_column=SQL.identifier(due_column),
+                now=now,
+                limit=limit,
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        claimed = self.browse(ids)
+        claimed.invalidate_recordset([column])
+        return claimed

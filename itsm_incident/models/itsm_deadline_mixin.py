@@ -1,0 +1,48 @@
+from odoo import fields, models
+
+
+class ItsmDeadlineMixin(models.AbstractModel):
+    """Records that carry tracked deadlines (`itsm.deadline`) and hear when
+    one of them reaches its warning share or is breached."""
+
+    _name = "itsm.deadline.mixin"
+    _description = "ITSM Records with Tracked Deadlines"
+
+    itsm_deadline_ids = fields.One2many(
+        "itsm.deadline",
+        compute="_compute_itsm_deadline_ids",
+        string="Deadlines",
+    )
+
+    def _compute_itsm_deadline_ids(self):
+        deadlines = self.env["itsm.deadline"].search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        )
+        by_record = deadlines.grouped("res_id")
+        for record in self:
+            record.itsm_deadline_ids = by_record.get(record.id, deadlines[:0])
+
+    def _itsm_deadlines(self, kind):
+        return self.env["itsm.deadline"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("kind", "=", kind),
+            ]
+        )
+
+    def _itsm_deadline_event(self, event, deadlines):
+        """Called by the sweep, once per deadline and event ("warning" or
+        "breach"), with the records of one model. Logs it on each record in
+        one batch; models add notices and escalations."""
+        by_record = deadlines.grouped("res_id")
+        bodies = {}
+        for record in self:
+            names = ", ".join(by_record[record.id].mapped("name"))
+            bodies[record.id] = (
+                self.env._("Deadline warning: %s", names)
+                if event == "warning"
+                else self.env._("Deadline breached: %s", names)
+            )
+        if hasattr(self, "_message_log_batch"):
+            self._message_log_batch(bodies=bodies)
