@@ -18,6 +18,7 @@
         "data/mail_activity_type_data.xml",
         "data/resource_calendar_data.xml",
         "data/ir_cron_data.xml",
+        "data/helpdesk_stage_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/itsm_priority_views.xml",
         "views/resource_calendar_views.xml",

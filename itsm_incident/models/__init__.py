@@ -6,6 +6,8 @@ from . import itsm_makeup_workday
 from . import resource_calendar
 from . import itsm_deadline
 from . import itsm_deadline_mixin
+from . import itsm_ticket_sla
+from . import helpdesk_ticket_stage
 from . import res_company
 from . import res_users
 from . import res_config_settings

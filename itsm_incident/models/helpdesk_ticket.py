@@ -23,7 +23,7 @@ SCREENING_STATES = [
 
 class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
-    _inherit = ["helpdesk.ticket", "itsm.deadline.mixin"]
+    _inherit = ["helpdesk.ticket", "itsm.ticket.sla"]
 
     # Declaration and screening (INC-2, INC-3)
     declaration_type = fields.Selection(

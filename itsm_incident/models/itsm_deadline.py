@@ -230,6 +230,16 @@ class ItsmDeadline(models.Model):
         paused.write({"state": "running", "resumed_at": at, "paused_at": False})
         paused._plan()
 
+    def _reopen(self, at=None):
+        """A closed record is reopened: the clock runs again with the time
+        it had used."""
+        at = at or self._now()
+        done = self.filtered(lambda d: d.state == "done")
+        done.write(
+            {"state": "running", "resumed_at": at, "done_at": False, "met": False}
+        )
+        done._plan()
+
     def _stop(self, at=None):
         """The target is reached (responded, resolved…): met or not."""
         at = at or self._now()
@@ -251,25 +261,27 @@ class ItsmDeadline(models.Model):
             )
 
     def _plan(self):
-        """Due and warning times of running deadlines from what is left."""
-        for deadline in self:
-            calendar = deadline.calendar_id
-            left = max(deadline.target_minutes - deadline.consumed_minutes, 0.0)
-            warn_left = deadline.warn_share * deadline.target_minutes - (
-                deadline.consumed_minutes
-            )
-            deadline.write(
-                {
-                    "deadline": calendar._itsm_add_working_minutes(
-                        deadline.resumed_at, left
-                    ),
-                    "warn_at": calendar._itsm_add_working_minutes(
-                        deadline.resumed_at, max(warn_left, 0.0)
-                    )
-                    if deadline.warn_share
-                    else False,
-                }
-            )
+        """Due and warning times of running deadlines from what is left.
+        The deadlines of one calendar share its working intervals."""
+        for calendar, deadlines in self.grouped("calendar_id").items():
+            intervals = calendar._itsm_intervals()
+            for deadline in deadlines:
+                left = max(deadline.target_minutes - deadline.consumed_minutes, 0.0)
+                warn_left = deadline.warn_share * deadline.target_minutes - (
+                    deadline.consumed_minutes
+                )
+                deadline.write(
+                    {
+                        "deadline": calendar._itsm_add_working_minutes(
+                            deadline.resumed_at, left, intervals
+                        ),
+                        "warn_at": calendar._itsm_add_working_minutes(
+                            deadline.resumed_at, max(warn_left, 0.0), intervals
+                        )
+                        if deadline.warn_share
+                        else False,
+                    }
+                )
         self._schedule_sweep()
 
     def _schedule_sweep(self):

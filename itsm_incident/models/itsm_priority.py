@@ -23,6 +23,25 @@ class ItsmPriority(models.Model):
         string="Resolution target (hours)",
         help="Maximum time to resolve an incident of this priority.",
     )
+    response_immediate = fields.Boolean(
+        default=True,
+        help="Respond immediately (即时响应): the response target is the "
+        "'immediate handling' duration of the ITSM settings.",
+    )
+    response_target_hours = fields.Float(
+        string="Response target (hours)",
+        help="Maximum time to acknowledge a ticket of this priority.",
+    )
+    response_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Response measured in",
+        help="Working calendar of the response target; empty: the company's.",
+    )
+    resolution_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Resolution measured in",
+        help="Working calendar of the resolution target; empty: the company's.",
+    )
     load_weight = fields.Integer(
         default=1,
         help="Weight of an open ticket of this priority in an assignee's "
@@ -31,6 +50,10 @@ class ItsmPriority(models.Model):
     effective_resolution_hours = fields.Float(
         compute="_compute_effective_resolution_hours",
         string="Resolution within (hours)",
+    )
+    effective_response_hours = fields.Float(
+        compute="_compute_effective_resolution_hours",
+        string="Response within (hours)",
     )
 
     _sql_constraints = [
@@ -42,7 +65,12 @@ class ItsmPriority(models.Model):
         ),
     ]
 
-    @api.depends("immediate", "resolution_target_hours")
+    @api.depends(
+        "immediate",
+        "resolution_target_hours",
+        "response_immediate",
+        "response_target_hours",
+    )
     def _compute_effective_resolution_hours(self):
         immediate_hours = self._immediate_target_hours()
         for priority in self:
@@ -50,6 +78,11 @@ class ItsmPriority(models.Model):
                 immediate_hours
                 if priority.immediate
                 else priority.resolution_target_hours
+            )
+            priority.effective_response_hours = (
+                immediate_hours
+                if priority.response_immediate
+                else priority.response_target_hours
             )
 
     @api.model

@@ -7,6 +7,8 @@ from odoo import fields, models
 from ..tools.working_time import add_working_minutes, working_minutes
 
 _TOUCHING = timedelta(milliseconds=1)
+_WEEK = timedelta(days=7)
+_EPOCH = datetime(2000, 1, 3, tzinfo=pytz.utc)  # a Monday
 
 
 class ResourceCalendar(models.Model):
@@ -22,17 +24,39 @@ class ResourceCalendar(models.Model):
     def _itsm_intervals(self):
         """The calendar as a function ``intervals(start, stop)`` for the
         working-time functions: attendances less leaves (public holidays) plus
-        make-up working days, as aware datetimes."""
+        make-up working days, as aware datetimes.
+
+        The function reads the calendar by aligned weeks and remembers them,
+        so that many deadlines planned with it cost a few queries in all."""
         self.ensure_one()
         tz = pytz.timezone(self.tz or "UTC")
+        weeks = {}
+
+        def week(index):
+            if index not in weeks:
+                start = _EPOCH + index * _WEEK
+                stop = start + _WEEK
+                work = [
+                    (begin, end)
+                    for begin, end, _meta in self._work_intervals_batch(start, stop)[
+                        False
+                    ]
+                ]
+                work += self._itsm_makeup_intervals(start, stop, tz)
+                weeks[index] = _merge(sorted(work))
+            return weeks[index]
 
         def intervals(start, stop):
-            work = [
-                (begin, end)
-                for begin, end, _meta in self._work_intervals_batch(start, stop)[False]
+            first = (start - _EPOCH) // _WEEK
+            last = (stop - _EPOCH) // _WEEK
+            merged = _merge(
+                [span for index in range(first, last + 1) for span in week(index)]
+            )
+            return [
+                (max(begin, start), min(end, stop))
+                for begin, end in merged
+                if end > start and begin < stop
             ]
-            work += self._itsm_makeup_intervals(start, stop, tz)
-            return _merge(sorted(work))
 
         return intervals
 
@@ -58,11 +82,12 @@ class ResourceCalendar(models.Model):
                 )
         return result
 
-    def _itsm_add_working_minutes(self, start, minutes):
-        """``start`` (naive UTC, as Odoo stores it) plus working minutes."""
+    def _itsm_add_working_minutes(self, start, minutes, intervals=None):
+        """``start`` (naive UTC, as Odoo stores it) plus working minutes.
+        ``intervals`` (from `_itsm_intervals`) may be shared between calls."""
         self.ensure_one()
         moment = add_working_minutes(
-            self._itsm_intervals(), pytz.utc.localize(start), minutes
+            intervals or self._itsm_intervals(), pytz.utc.localize(start), minutes
         )
         return moment.astimezone(pytz.utc).replace(tzinfo=None)
 

@@ -104,12 +104,13 @@ class TestTrackedDeadline(TransactionCase):
     def test_sweep_warns_and_breaches_once(self):
         deadline = self.start(utc(2026, 11, 20, 17, 30))
         with freeze_time(utc(2026, 11, 23, 9, 20)):
-            self.assertEqual(self.Deadline._cron_sweep(), 1)
-            self.assertEqual(self.Deadline._cron_sweep(), 0, "warned once")
+            self.Deadline._cron_sweep()
+            self.Deadline._cron_sweep()
         self.assertEqual(deadline.warned_at, deadline.warn_at)
+        self.assertFalse(deadline.breached_at)
         with freeze_time(utc(2026, 11, 23, 9, 31)):
-            self.assertEqual(self.Deadline._cron_sweep(), 1)
-            self.assertEqual(self.Deadline._cron_sweep(), 0, "breached once")
+            self.Deadline._cron_sweep()
+            self.Deadline._cron_sweep()
         self.assertEqual(deadline.breached_at, deadline.deadline)
         logged = self.ticket.message_ids.mapped("body")
         self.assertEqual(len([b for b in logged if "Deadline warning" in b]), 1)
@@ -119,7 +120,11 @@ class TestTrackedDeadline(TransactionCase):
         deadline = self.start(utc(2026, 11, 20, 17, 30))
         deadline._pause(at=utc(2026, 11, 20, 17, 35))
         with freeze_time(utc(2026, 11, 30, 12, 0)):
-            self.assertEqual(self.Deadline._cron_sweep(), 0)
+            self.Deadline._cron_sweep()
+        self.assertFalse(deadline.warned_at or deadline.breached_at)
+        self.assertFalse(
+            self.ticket.message_ids.filtered(lambda m: "Deadline" in m.body)
+        )
 
     def test_starting_schedules_the_sweep_at_the_due_moments(self):
         cron = self.env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")

@@ -1,0 +1,243 @@
+from odoo import api, fields, models
+
+from .itsm_deadline import STATUSES
+
+# Worst first: the ticket shows the most urgent status of its clocks.
+STATUS_ORDER = ["breached", "warning", "on_track", "paused", "met"]
+KINDS = ("response", "resolution")
+
+
+class ItsmTicketSla(models.AbstractModel):
+    """The SLA of a ticket (INC-8): response and resolution clocks on the
+    tracked-deadline mechanism, from the priority's targets, paused in
+    "waiting on the customer" stages, retargeted when the priority changes."""
+
+    _name = "itsm.ticket.sla"
+    _inherit = "itsm.deadline.mixin"
+    _description = "ITSM Ticket SLA"
+
+    response_deadline = fields.Datetime(readonly=True, copy=False, tracking=True)
+    resolution_deadline = fields.Datetime(readonly=True, copy=False, tracking=True)
+    response_met = fields.Boolean(readonly=True, copy=False)
+    resolution_met = fields.Boolean(readonly=True, copy=False)
+    sla_breached_at = fields.Datetime(
+        string="SLA breached on", readonly=True, copy=False
+    )
+    sla_status = fields.Selection(
+        STATUSES,
+        string="SLA",
+        compute="_compute_sla_status",
+        search="_search_sla_status",
+    )
+    sla_explanation = fields.Text(string="Why this deadline", readonly=True, copy=False)
+
+    def _compute_sla_status(self):
+        deadlines = (
+            self.env["itsm.deadline"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        by_ticket = deadlines.grouped("res_id")
+        for ticket in self:
+            statuses = by_ticket.get(ticket.id, deadlines[:0]).mapped("status")
+            ticket.sla_status = next(
+                (status for status in STATUS_ORDER if status in statuses), False
+            )
+
+    def _search_sla_status(self, operator, value):
+        if operator not in ("=", "in"):
+            raise NotImplementedError(operator)
+        values = [value] if operator == "=" else list(value)
+        Deadline = self.env["itsm.deadline"].sudo()
+        # A ticket shows its worst status: it matches a status when one clock
+        # has it and no clock has a worse one.
+        domain = []
+        for status in values:
+            worse = STATUS_ORDER[: STATUS_ORDER.index(status)]
+            having = Deadline._search(
+                [("res_model", "=", self._name), ("status", "=", status)]
+            ).subselect("res_id")
+            term = [("id", "in", having)]
+            if worse:
+                worse_query = Deadline._search(
+                    [("res_model", "=", self._name), ("status", "in", worse)]
+                ).subselect("res_id")
+                term = ["&", *term, ("id", "not in", worse_query)]
+            domain = ["|", *domain, *term] if domain else term
+        return domain
+
+    # ------------------------------------------------------------------
+    # Lifecycle
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        tickets.filtered("itsm_priority")._itsm_sla_start()
+        return tickets
+
+    def write(self, vals):
+        watched = {"itsm_priority", "stage_id", "acknowledged_date"}
+        if not watched & set(vals) and not (
+            {"impact", "urgency", "priority_override"} & set(vals)
+        ):
+            return super().write(vals)
+        before = {
+            ticket.id: (ticket.itsm_priority, ticket.stage_id, ticket.acknowledged_date)
+            for ticket in self
+        }
+        result = super().write(vals)
+        self._itsm_sla_follow(before)
+        return result
+
+    def _itsm_sla_follow(self, before):
+        now = fields.Datetime.now()
+        # sudo: the clocks follow the ticket whoever changes it; users only
+        # read deadlines.
+        Deadline = self.env["itsm.deadline"].sudo()
+        by_ticket = Deadline.search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        ).grouped("res_id")
+        started = self.env[self._name]
+        for ticket in self:
+            priority, stage, acknowledged = before[ticket.id]
+            clocks = by_ticket.get(ticket.id, Deadline).grouped("kind")
+            if ticket.itsm_priority and not clocks:
+                started |= ticket
+                continue
+            if ticket.itsm_priority != priority and clocks:
+                ticket._itsm_sla_retarget(clocks)
+            if ticket.acknowledged_date and not acknowledged and "response" in clocks:
+                clocks["response"]._stop(at=ticket.acknowledged_date)
+            if ticket.stage_id != stage:
+                all_clocks = Deadline.browse(
+                    [d.id for deadlines in clocks.values() for d in deadlines]
+                )
+                if ticket.stage_id.closed:
+                    all_clocks._stop(at=now)
+                elif stage.closed and "resolution" in clocks:
+                    clocks["resolution"]._reopen(at=now)
+                elif ticket.stage_id.itsm_pause_sla:
+                    all_clocks._pause(at=now)
+                elif stage.itsm_pause_sla:
+                    all_clocks._resume(at=now)
+        started._itsm_sla_start()
+        self._itsm_sla_sync()
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _itsm_sla_targets(self):
+        """{kind: (minutes, calendar, explanation)} for the ticket."""
+        self.ensure_one()
+        priority = self.sudo().itsm_priority_id
+        default_calendar = self.company_id.resource_calendar_id or self.env.ref(
+            "itsm_incident.calendar_24x7"
+        )
+        targets = {}
+        for kind, hours, calendar in (
+            (
+                "response",
+                priority.effective_response_hours,
+                priority.response_calendar_id,
+            ),
+            (
+                "resolution",
+                priority.effective_resolution_hours,
+                priority.resolution_calendar_id,
+            ),
+        ):
+            calendar = calendar or default_calendar
+            targets[kind] = (
+                hours * 60,
+                calendar,
+                self.env._(
+                    "%(priority)s: %(kind)s within %(hours)s h of working time "
+                    "in “%(calendar)s”.",
+                    priority=priority.name,
+                    kind=self.env._("response")
+                    if kind == "response"
+                    else self.env._("resolution"),
+                    hours=f"{hours:g}",
+                    calendar=calendar.name,
+                ),
+            )
+        return targets
+
+    @api.model
+    def _itsm_warning_share(self):
+        # sudo: a setting every ticket's warning time depends on.
+        return float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("itsm_incident.sla_warning_share", 0.75)
+        )
+
+    def _itsm_sla_start(self):
+        if not self:
+            return
+        Deadline = self.env["itsm.deadline"].sudo()
+        share = self._itsm_warning_share()
+        start = fields.Datetime.now()
+        for ticket in self:
+            for kind, (
+                minutes,
+                calendar,
+                explanation,
+            ) in ticket._itsm_sla_targets().items():
+                Deadline._start(
+                    ticket,
+                    kind,
+                    self.env._("Response")
+                    if kind == "response"
+                    else self.env._("Resolution"),
+                    minutes,
+                    calendar,
+                    start=start,
+                    warn_share=share,
+                    explanation=explanation,
+                )
+        self._itsm_sla_sync()
+
+    def _itsm_sla_retarget(self, clocks):
+        self.ensure_one()
+        for kind, (minutes, _calendar, explanation) in self._itsm_sla_targets().items():
+            if kind in clocks:
+                clocks[kind]._retarget(minutes, explanation)
+
+    def _itsm_sla_sync(self):
+        """Mirror the clocks on the ticket: deadlines, met flags, first breach
+        and the explanation, for lists, searches and KPIs."""
+        deadlines = (
+            self.env["itsm.deadline"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        by_ticket = deadlines.grouped("res_id")
+        for ticket in self:
+            clocks = by_ticket.get(ticket.id, deadlines[:0]).grouped("kind")
+            response = clocks.get("response", deadlines[:0])
+            resolution = clocks.get("resolution", deadlines[:0])
+            breaches = [d.breached_at for d in response | resolution if d.breached_at]
+            vals = {
+                "response_deadline": response.deadline,
+                "resolution_deadline": resolution.deadline,
+                "response_met": response.met,
+                "resolution_met": resolution.met,
+                "sla_breached_at": min(breaches) if breaches else False,
+                "sla_explanation": "\n".join(
+                    filter(None, (response.explanation, resolution.explanation))
+                ),
+            }
+            changed = {
+                name: value for name, value in vals.items() if ticket[name] != value
+            }
+            if changed:
+                super(ItsmTicketSla, ticket).write(changed)
+
+    def _itsm_deadline_event(self, event, deadlines):
+        result = super()._itsm_deadline_event(event, deadlines)
+        if event == "breach":
+            self._itsm_sla_sync()
+        return result

@@ -1,0 +1,143 @@
+from datetime import datetime
+
+import pytz
+from freezegun import freeze_time
+
+from odoo import Command
+
+from .common import ItsmCase
+
+SHANGHAI = pytz.timezone("Asia/Shanghai")
+
+
+def utc(*args):
+    """Naive UTC (as Odoo stores it) from Shanghai local time."""
+    return SHANGHAI.localize(datetime(*args)).astimezone(pytz.utc).replace(tzinfo=None)
+
+
+class TestTicketSla(ItsmCase):
+    """Response and resolution clocks of a ticket (INC-8) in working time."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.office = cls.env["resource.calendar"].create(
+            {
+                "name": "Office 9-18",
+                "tz": "Asia/Shanghai",
+                "attendance_ids": [Command.clear()]
+                + [
+                    Command.create(
+                        {
+                            "name": str(day),
+                            "dayofweek": str(day),
+                            "hour_from": 9,
+                            "hour_to": 18,
+                            "day_period": "morning",
+                        }
+                    )
+                    for day in range(5)
+                ],
+            }
+        )
+        cls.env.company.resource_calendar_id = cls.office
+        cls.awaiting = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
+        cls.done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        cls.in_progress = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+
+    def new_ticket(self, impact="minor", urgency="low"):
+        return self.env["helpdesk.ticket"].create(
+            {
+                "name": "Printer offline",
+                "description": "x",
+                "team_id": self.desk_team.id,
+                "impact": impact,
+                "urgency": urgency,
+            }
+        )
+
+    @freeze_time(utc(2026, 11, 20, 17, 30))  # Friday evening
+    def test_deadlines_from_the_priority_in_working_time(self):
+        ticket = self.new_ticket()  # P4: immediate, 1 hour
+        self.assertEqual(ticket.response_deadline, utc(2026, 11, 23, 9, 30))
+        self.assertEqual(ticket.resolution_deadline, utc(2026, 11, 23, 9, 30))
+        self.assertIn("Level 4", ticket.sla_explanation)
+        self.assertIn("Office 9-18", ticket.sla_explanation)
+        self.assertEqual(ticket.sla_status, "on_track")
+
+    def test_a_ticket_without_priority_has_no_clock_until_classified(self):
+        with freeze_time(utc(2026, 11, 23, 9, 0)):
+            ticket = self.new_ticket(impact=False, urgency=False)
+            self.assertFalse(ticket.resolution_deadline)
+            self.assertFalse(ticket.sla_status)
+        with freeze_time(utc(2026, 11, 23, 10, 0)):
+            ticket.write({"impact": "minor", "urgency": "low"})
+        self.assertEqual(ticket.resolution_deadline, utc(2026, 11, 23, 11, 0))
+
+    def test_waiting_on_the_customer_pauses_and_resumes(self):
+        with freeze_time(utc(2026, 11, 23, 9, 0)):
+            ticket = self.new_ticket()
+        with freeze_time(utc(2026, 11, 23, 9, 20)):
+            ticket.stage_id = self.awaiting
+            self.assertEqual(ticket.sla_status, "paused")
+        with freeze_time(utc(2026, 11, 24, 14, 0)):  # the next day
+            ticket.stage_id = self.in_progress
+        # 20 minutes used, 40 left from Tuesday 14:00
+        self.assertEqual(ticket.resolution_deadline, utc(2026, 11, 24, 14, 40))
+
+    def test_priority_change_retargets_with_the_time_used(self):
+        self.env.ref("itsm_incident.itsm_priority_2").write(
+            {"resolution_target_hours": 4, "resolution_calendar_id": self.office.id}
+        )
+        with freeze_time(utc(2026, 11, 23, 9, 0)):
+            ticket = self.new_ticket()
+        with freeze_time(utc(2026, 11, 23, 9, 30)):
+            ticket.write({"impact": "moderate", "urgency": "high"})  # P2
+        self.assertEqual(ticket.itsm_priority, "2")
+        self.assertEqual(ticket.resolution_deadline, utc(2026, 11, 23, 13, 0))
+        self.assertIn("Level 2", ticket.sla_explanation)
+
+    def test_acknowledging_meets_the_response_target(self):
+        with freeze_time(utc(2026, 11, 23, 9, 0)):
+            ticket = self.new_ticket()
+        with freeze_time(utc(2026, 11, 23, 9, 45)):
+            ticket.with_user(self.users["resolver"]).action_acknowledge()
+        self.assertTrue(ticket.response_met)
+        late = None
+        with freeze_time(utc(2026, 11, 23, 9, 0)):
+            late = self.new_ticket()
+        with freeze_time(utc(2026, 11, 23, 10, 30)):
+            late.action_acknowledge()
+        self.assertFalse(late.response_met)
+        self.assertEqual(late.sla_breached_at, utc(2026, 11, 23, 10, 30))
+
+    def test_closing_records_met_and_reopening_runs_the_clock_again(self):
+        with freeze_time(utc(2026, 11, 23, 9, 0)):
+            ticket = self.new_ticket()
+        with freeze_time(utc(2026, 11, 23, 9, 30)):
+            ticket.stage_id = self.done
+        self.assertTrue(ticket.resolution_met)
+        self.assertEqual(ticket.sla_status, "met")
+        with freeze_time(utc(2026, 11, 23, 11, 0)):
+            ticket.stage_id = self.in_progress  # reopened: 30 minutes left
+        self.assertEqual(ticket.resolution_deadline, utc(2026, 11, 23, 11, 30))
+        self.assertFalse(ticket.resolution_met)
+
+    def test_breach_is_seen_live_searched_and_recorded_by_the_sweep(self):
+        with freeze_time(utc(2026, 11, 23, 9, 0)):
+            ticket = self.new_ticket()
+            on_time = self.new_ticket()
+        on_time.action_acknowledge()
+        with freeze_time(utc(2026, 11, 23, 9, 50)):
+            Ticket = self.env["helpdesk.ticket"]
+            warned = Ticket.search([("sla_status", "=", "warning")])
+            self.assertIn(ticket, warned)
+        with freeze_time(utc(2026, 11, 23, 10, 1)):
+            ticket.invalidate_recordset(["sla_status"])
+            self.assertEqual(ticket.sla_status, "breached")
+            breached = self.env["helpdesk.ticket"].search(
+                [("sla_status", "=", "breached")]
+            )
+            self.assertIn(ticket, breached)
+            self.env["itsm.deadline"]._cron_sweep()
+        self.assertEqual(ticket.sla_breached_at, utc(2026, 11, 23, 10, 0))
