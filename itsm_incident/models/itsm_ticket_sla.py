@@ -234,7 +234,9 @@ class ItsmTicketSla(models.AbstractModel):
                 name: value for name, value in vals.items() if ticket[name] != value
             }
             if changed:
-                super(ItsmTicketSla, ticket).write(changed)
+                # sudo: mirrors the clocks into read-only fields, whoever
+                # moved them (a user's change, the sweep).
+                ticket.sudo().write(changed)
 
     def _itsm_deadline_event(self, event, deadlines):
         result = super()._itsm_deadline_event(event, deadlines)
