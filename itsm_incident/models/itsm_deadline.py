@@ -175,7 +175,8 @@ class ItsmDeadline(models.Model):
         warn_share=0.75,
         explanation=False,
     ):
-        """Start (or restart) the ``kind`` deadline of ``records``."""
+        """Start (or restart) the ``kind`` deadline of ``records``, all with
+        the same target: due and warning times are computed once."""
         start = start or self._now()
         self.search(
             [
@@ -184,6 +185,15 @@ class ItsmDeadline(models.Model):
                 ("kind", "=", kind),
             ]
         ).unlink()
+        intervals = calendar._itsm_intervals()
+        deadline = calendar._itsm_add_working_minutes(start, target_minutes, intervals)
+        warn_at = (
+            calendar._itsm_add_working_minutes(
+                start, warn_share * target_minutes, intervals
+            )
+            if warn_share
+            else False
+        )
         deadlines = self.create(
             [
                 {
@@ -196,12 +206,14 @@ class ItsmDeadline(models.Model):
                     "warn_share": warn_share,
                     "started_at": start,
                     "resumed_at": start,
+                    "deadline": deadline,
+                    "warn_at": warn_at,
                     "explanation": explanation,
                 }
                 for record in records
             ]
         )
-        deadlines._plan()
+        deadlines[:1]._schedule_sweep()
         return deadlines
 
     def _retarget(self, target_minutes, explanation=False):

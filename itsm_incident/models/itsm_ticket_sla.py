@@ -175,19 +175,19 @@ class ItsmTicketSla(models.AbstractModel):
         )
 
     def _itsm_sla_start(self):
+        """Start both clocks; tickets of one priority and company share their
+        targets, so each group costs one create per clock."""
         if not self:
             return
         Deadline = self.env["itsm.deadline"].sudo()
         share = self._itsm_warning_share()
         start = fields.Datetime.now()
-        for ticket in self:
-            for kind, (
-                minutes,
-                calendar,
-                explanation,
-            ) in ticket._itsm_sla_targets().items():
+        groups = self.grouped(lambda t: (t.itsm_priority, t.company_id))
+        for tickets in groups.values():
+            targets = tickets[0]._itsm_sla_targets()
+            for kind, (minutes, calendar, explanation) in targets.items():
                 Deadline._start(
-                    ticket,
+                    tickets,
                     kind,
                     self.env._("Response")
                     if kind == "response"
