@@ -13,8 +13,10 @@
     "data": [
         "security/itsm_incident_security.xml",
         "security/ir.model.access.csv",
+        "security/itsm_event_source_security.xml",
         "data/itsm_priority_data.xml",
         "data/itsm_classification_data.xml",
+        "data/helpdesk_channel_data.xml",
         "data/mail_activity_type_data.xml",
         "data/resource_calendar_data.xml",
         "data/ir_cron_data.xml",
@@ -24,6 +26,7 @@
         "views/resource_calendar_views.xml",
         "views/res_config_settings_views.xml",
         "views/itsm_menus.xml",
+        "views/itsm_event_source_views.xml",
     ],
     "demo": ["demo/itsm_demo.xml"],
     "assets": {
