@@ -21,6 +21,8 @@
         "data/resource_calendar_data.xml",
         "data/ir_cron_data.xml",
         "data/helpdesk_stage_data.xml",
+        "data/mail_template_data.xml",
+        "data/itsm_escalation_rule_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/itsm_priority_views.xml",
         "views/resource_calendar_views.xml",

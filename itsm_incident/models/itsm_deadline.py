@@ -329,6 +329,7 @@ class ItsmDeadline(models.Model):
                     records._itsm_deadline_event(event, deadlines)
                 if len(claimed) < batch_size:
                     break
+        done += self.env["itsm.escalation.rule"]._run_due(now)
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         return done
 

@@ -74,6 +74,7 @@ class ItsmTicketSla(models.AbstractModel):
     def create(self, vals_list):
         tickets = super().create(vals_list)
         tickets.filtered("itsm_priority")._itsm_sla_start()
+        self.env["itsm.escalation.rule"].sudo()._schedule_for(tickets)
         return tickets
 
     def write(self, vals):

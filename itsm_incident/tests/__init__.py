@@ -7,3 +7,4 @@ from . import test_screening
 from . import test_working_time
 from . import test_deadline
 from . import test_sla
+from . import test_escalation

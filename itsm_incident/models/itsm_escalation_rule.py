@@ -1,0 +1,289 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from .helpdesk_ticket import DECLARATION_TYPES
+
+TRIGGERS = [
+    ("unacknowledged", "Not acknowledged for"),
+    ("unresolved", "Not resolved for"),
+    ("recovered", "Recovered since"),
+]
+RECIPIENTS = [
+    ("handler", "The handler"),
+    ("supervisor", "The handler's supervisor"),
+    ("department_manager", "The handler's department manager"),
+    ("division_leader", "The division leader"),
+    ("all_departments", "All department managers"),
+    ("customer", "The customer and the ticket's followers"),
+    ("group", "A group"),
+    ("users", "Chosen users"),
+]
+
+
+class ItsmEscalationRule(models.Model):
+    """A rung of the escalation ladder (DESIGN §3, INC-9): when an open
+    ticket matching the conditions has waited the threshold, tell the
+    recipients, resolved from the org chart at that moment, once per ticket,
+    ever."""
+
+    _name = "itsm.escalation.rule"
+    _description = "ITSM Escalation Rule"
+    _order = "sequence, threshold_minutes, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    # Conditions
+    declaration_type = fields.Selection(
+        DECLARATION_TYPES, help="Only tickets of this type; empty: any type."
+    )
+    priority_ids = fields.Many2many(
+        "itsm.priority", string="Priorities", help="Empty: any priority."
+    )
+    category_ids = fields.Many2many(
+        "helpdesk.ticket.category",
+        string="Categories",
+        help="These categories and their sub-categories; empty: any.",
+    )
+    team_ids = fields.Many2many("helpdesk.ticket.team", string="Teams")
+    stage_ids = fields.Many2many(
+        "helpdesk.ticket.stage", string="Stages", help="Empty: any open stage."
+    )
+    # Threshold
+    trigger = fields.Selection(TRIGGERS, required=True, default="unacknowledged")
+    threshold_minutes = fields.Float(
+        required=True, help="Minutes of wall-clock time before the rule fires."
+    )
+    # Recipients and channels
+    recipient_type = fields.Selection(RECIPIENTS, required=True, default="supervisor")
+    group_id = fields.Many2one("res.groups")
+    user_ids = fields.Many2many("res.users", string="Users")
+    cc_group_id = fields.Many2one(
+        "res.groups",
+        string="Copy to",
+        help="Members of this group get the e-mail in copy (e.g. IT management).",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail",
+        domain=[("model", "=", "helpdesk.ticket")],
+    )
+    schedule_activity = fields.Boolean(
+        string="Activity", help="An activity for each recipient who is a user."
+    )
+    # Actions
+    raise_priority = fields.Boolean(help="Raise the ticket's priority by one level.")
+    reassign_user_id = fields.Many2one("res.users", string="Reassign to")
+
+    @api.constrains("threshold_minutes", "recipient_type", "group_id", "user_ids")
+    def _check_rule(self):
+        for rule in self:
+            if rule.threshold_minutes < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Rule “%s”: the threshold cannot be negative.", rule.name
+                    )
+                )
+            if rule.recipient_type == "group" and not rule.group_id:
+                raise ValidationError(
+                    self.env._("Rule “%s”: choose the group to notify.", rule.name)
+                )
+            if rule.recipient_type == "users" and not rule.user_ids:
+                raise ValidationError(
+                    self.env._("Rule “%s”: choose the users to notify.", rule.name)
+                )
+
+    # ------------------------------------------------------------------
+    # Engine
+    # ------------------------------------------------------------------
+
+    def _due_domain(self, now):
+        """Open tickets that match the rule and have waited long enough."""
+        self.ensure_one()
+        since = now - timedelta(minutes=self.threshold_minutes)
+        domain = [("stage_id.closed", "=", False)]
+        if self.trigger == "unacknowledged":
+            domain += [("acknowledged_date", "=", False), ("create_date", "<=", since)]
+        elif self.trigger == "unresolved":
+            domain += [("create_date", "<=", since)]
+        else:
+            domain += [("event_recovered_date", "<=", since)]
+        if self.declaration_type:
+            domain += [("declaration_type", "=", self.declaration_type)]
+        if self.priority_ids:
+            domain += [("itsm_priority", "in", self.priority_ids.mapped("level"))]
+        if self.category_ids:
+            domain += [("category_id", "child_of", self.category_ids.ids)]
+        if self.team_ids:
+            domain += [("team_id", "in", self.team_ids.ids)]
+        if self.stage_ids:
+            domain += [("stage_id", "in", self.stage_ids.ids)]
+        return domain
+
+    @api.model
+    def _run_due(self, now=None, batch_size=2000):
+        """Fire every due rung once: one query per rule, each ticket claimed
+        by inserting its log line (a unique constraint makes concurrent
+        workers and restarts harmless)."""
+        now = now or fields.Datetime.now()
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        fired = 0
+        Log = self.env["itsm.escalation.log"].sudo()
+        for rule in self.search([]):
+            logged = Log._search([("rule_id", "=", rule.id)]).subselect("ticket_id")
+            query = Ticket._search(
+                rule._due_domain(now) + [("id", "not in", logged)], limit=batch_size
+            )
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    INSERT INTO itsm_escalation_log (rule_id, ticket_id, fired_at)
+                    SELECT %(rule)s, t.id, %(now)s FROM (%(tickets)s) AS t
+                    ON CONFLICT (rule_id, ticket_id) DO NOTHING
+                    RETURNING ticket_id
+                    """,
+                    rule=rule.id,
+                    now=now,
+                    tickets=query.select("helpdesk_ticket.id"),
+                )
+            )
+            tickets = Ticket.browse([row[0] for row in self.env.cr.fetchall()])
+            if tickets:
+                rule._fire(tickets)
+                fired += len(tickets)
+        return fired
+
+    @api.model
+    def _schedule_for(self, tickets):
+        """Wake the sweep when the rungs of new tickets fall due."""
+        thresholds = {
+            rule.threshold_minutes
+            for rule in self.search([("trigger", "!=", "recovered")])
+        }
+        if thresholds and tickets:
+            now = fields.Datetime.now()
+            self.env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")._trigger(
+                sorted(now + timedelta(minutes=t) for t in thresholds)
+            )
+
+    def _fire(self, tickets):
+        """Notify the recipients of each ticket and apply the actions."""
+        self.ensure_one()
+        recipients = self._recipients(tickets)
+        bodies = {}
+        for ticket in tickets:
+            names = ", ".join(recipients[ticket.id].mapped("name")) or self.env._(
+                "nobody (no recipient found in the org chart)"
+            )
+            bodies[ticket.id] = self.env._(
+                "Escalation “%(rule)s”: %(names)s notified.",
+                rule=self.name,
+                names=names,
+            )
+        tickets._message_log_batch(bodies=bodies)
+        if self.mail_template_id:
+            self._send_mails(tickets, recipients)
+        if self.schedule_activity:
+            self._schedule_activities(tickets, recipients)
+        if self.raise_priority:
+            for level in ("2", "3", "4"):
+                raised = tickets.filtered(
+                    lambda t, level=level: t.itsm_priority == level
+                )
+                raised.write(
+                    {
+                        "priority_override": str(int(level) - 1),
+                        "priority_override_reason": self.name,
+                    }
+                )
+        if self.reassign_user_id:
+            tickets.write({"user_id": self.reassign_user_id.id})
+
+    def _recipients(self, tickets):
+        """{ticket id: res.partner} resolved now from the org chart."""
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        # sudo: the org chart decides who hears of an escalation, whatever the
+        # HR rights of whoever runs the sweep.
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search([("user_id", "in", tickets.user_id.ids)])
+            .grouped("user_id")
+        )
+        everyone = Partner
+        if self.recipient_type == "all_departments":
+            everyone = (
+                self.env["hr.department"].sudo().search([]).manager_id.work_contact_id
+            )
+        elif self.recipient_type == "group":
+            everyone = self.group_id.users.partner_id
+        elif self.recipient_type == "users":
+            everyone = self.user_ids.partner_id
+        result = {}
+        for ticket in tickets:
+            employee = employees.get(ticket.user_id, self.env["hr.employee"])[:1]
+            department = employee.department_id
+            partners = {
+                "handler": ticket.user_id.partner_id,
+                "supervisor": employee.parent_id.work_contact_id
+                or ticket.team_id.user_id.partner_id,
+                "department_manager": department.manager_id.work_contact_id,
+                "division_leader": department.parent_id.manager_id.work_contact_id,
+                "customer": ticket.partner_id | ticket.message_partner_ids,
+            }.get(self.recipient_type, everyone)
+            result[ticket.id] = partners
+        return result
+
+    def _send_mails(self, tickets, recipients):
+        """One rendering per language and one batch of mails."""
+        template = self.mail_template_id
+        cc = ",".join(filter(None, self.cc_group_id.users.mapped("email")))
+        values = []
+        for lang, (lang_template, res_ids) in template._classify_per_lang(
+            tickets.ids
+        ).items():
+            del lang
+            subjects = lang_template._render_field("subject", res_ids)
+            bodies = lang_template._render_field("body_html", res_ids)
+            for res_id in res_ids:
+                partners = recipients[res_id]
+                if not partners:
+                    continue
+                values.append(
+                    {
+                        "subject": subjects[res_id],
+                        "body_html": bodies[res_id],
+                        "recipient_ids": [(6, 0, partners.ids)],
+                        "email_cc": cc,
+                        "model": "helpdesk.ticket",
+                        "res_id": res_id,
+                        "auto_delete": False,
+                    }
+                )
+        # sudo: the sweep sends the notices the rule configures; recipients
+        # are the rule's, not chosen by whoever runs it.
+        self.env["mail.mail"].sudo().create(values)
+
+    def _schedule_activities(self, tickets, recipients):
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        values = [
+            {
+                "res_model_id": model_id,
+                "res_id": ticket.id,
+                "user_id": user.id,
+                "activity_type_id": activity_type.id,
+                "summary": self.name,
+            }
+            for ticket in tickets
+            for user in recipients[ticket.id].user_ids
+            if not user.share
+        ]
+        # sudo: activities for the rule's recipients on tickets they may not
+        # follow yet.
+        self.env["mail.activity"].sudo().create(values)

@@ -1,0 +1,177 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo.exceptions import ValidationError
+
+from .common import ItsmCase
+
+
+class TestEscalationLadder(ItsmCase):
+    """S4's fault ladder (INC-9): each rung fires once, to the people the org
+    chart names at that moment."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Employee = cls.env["hr.employee"]
+        cls.employees["manager"] = Employee.create(
+            {"name": "IT manager", "user_id": cls.users["manager"].id}
+        )
+        cls.it.manager_id = cls.employees["manager"]
+        cls.employees["agent"] = Employee.create(
+            {
+                "name": "Desk lead",
+                "user_id": cls.users["agent"].id,
+                "department_id": cls.it.id,
+                "parent_id": cls.employees["manager"].id,
+            }
+        )
+        cls.employees["resolver"] = Employee.create(
+            {
+                "name": "Engineer",
+                "user_id": cls.users["resolver"].id,
+                "department_id": cls.it.id,
+                "parent_id": cls.employees["agent"].id,
+            }
+        )
+        cls.fault = cls.env["helpdesk.ticket"].create(
+            {
+                "name": "Core switch down",
+                "description": "x",
+                "declaration_type": "incident",
+                "team_id": cls.desk_team.id,
+                "user_id": cls.users["resolver"].id,
+                "partner_id": cls.portal_company.id,
+            }
+        )
+        cls.created = cls.fault.create_date
+        cls.users["manager"].email = "it.manager@example.com"
+        cls.Rule = cls.env["itsm.escalation.rule"]
+
+    def sweep(self, minutes):
+        with freeze_time(self.created + timedelta(minutes=minutes)):
+            self.env["itsm.deadline"]._cron_sweep()
+
+    def fired(self, ticket=None):
+        logs = self.env["itsm.escalation.log"].search(
+            [("ticket_id", "=", (ticket or self.fault).id)]
+        )
+        return {log.rule_id.get_external_id()[log.rule_id.id] for log in logs}
+
+    def mails_to(self, partner, subject="Escalation"):
+        """The notices of the ladder sent to ``partner`` (not the helpdesk's
+        own notifications)."""
+        return self.env["mail.mail"].search(
+            [
+                ("res_id", "=", self.fault.id),
+                ("model", "=", "helpdesk.ticket"),
+                ("recipient_ids", "in", partner.ids),
+                ("subject", "ilike", subject),
+            ]
+        )
+
+    def test_the_ladder_rung_by_rung_once_each(self):
+        supervisor = self.users["agent"]
+        manager = self.users["manager"]
+        leader = self.users["division_leader"]
+        self.sweep(4)
+        self.assertEqual(self.fired(), set())
+        self.sweep(6)
+        self.assertEqual(self.fired(), {"itsm_incident.escalation_rule_supervisor_5"})
+        self.assertEqual(len(self.mails_to(supervisor.partner_id)), 1)
+        self.assertIn(supervisor, self.fault.activity_ids.user_id)
+        self.sweep(7)
+        self.assertEqual(len(self.mails_to(supervisor.partner_id)), 1, "once, ever")
+        self.sweep(16)
+        self.assertEqual(len(self.mails_to(manager.partner_id)), 1)
+        self.sweep(31)
+        # The division leader's own rung, and the notice to every department
+        # manager (with IT management in copy) that the fault is not removed.
+        to_leader = self.mails_to(leader.partner_id)
+        self.assertEqual(len(to_leader), 2)
+        self.assertIn(manager.email, to_leader.filtered("email_cc").email_cc)
+        self.assertEqual(
+            self.fired(),
+            {
+                "itsm_incident.escalation_rule_supervisor_5",
+                "itsm_incident.escalation_rule_department_manager_15",
+                "itsm_incident.escalation_rule_division_leader_30",
+                "itsm_incident.escalation_rule_all_departments_30",
+            },
+        )
+        notices = self.fault.message_ids.filtered(lambda m: "Escalation" in m.body)
+        self.assertEqual(len(notices), 4, "each rung is logged on the ticket")
+
+    def test_an_acknowledged_fault_stops_the_handling_rungs(self):
+        self.fault.with_user(self.users["resolver"]).action_acknowledge()
+        self.sweep(20)
+        self.assertEqual(self.fired(), set())
+
+    def test_a_closed_ticket_escalates_no_more(self):
+        self.fault.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.sweep(60)
+        self.assertEqual(self.fired(), set())
+
+    def test_recovery_notice_to_the_customer(self):
+        self.fault.write(
+            {"event_recovered": True, "event_recovered_date": self.created}
+        )
+        self.fault.message_subscribe(partner_ids=self.users["reporter"].partner_id.ids)
+        self.sweep(1)
+        self.assertIn("itsm_incident.escalation_rule_recovered", self.fired())
+        mail = self.mails_to(self.portal_company, "Service recovered")
+        self.assertIn("Service recovered", mail.subject)
+        self.assertIn(self.users["reporter"].partner_id, mail.recipient_ids)
+
+    def test_the_org_chart_is_read_when_the_rung_fires(self):
+        new_supervisor = self.users["manager"]
+        self.employees["resolver"].parent_id = self.employees["manager"]
+        self.sweep(6)
+        self.assertEqual(len(self.mails_to(new_supervisor.partner_id)), 1)
+        self.assertFalse(self.mails_to(self.users["agent"].partner_id))
+
+    def test_raise_priority_and_reassign_actions(self):
+        self.fault.write({"impact": "moderate", "urgency": "medium"})  # P3
+        self.Rule.create(
+            {
+                "name": "Raise after 10 minutes",
+                "trigger": "unresolved",
+                "threshold_minutes": 10,
+                "recipient_type": "users",
+                "user_ids": [self.users["manager"].id],
+                "raise_priority": True,
+                "reassign_user_id": self.users["agent"].id,
+            }
+        )
+        self.sweep(11)
+        self.assertEqual(self.fault.itsm_priority, "2")
+        self.assertEqual(self.fault.user_id, self.users["agent"])
+
+    def test_bad_rule_configuration_is_refused(self):
+        with self.assertRaisesRegex(ValidationError, "choose the group"):
+            self.Rule.create(
+                {
+                    "name": "To a group",
+                    "threshold_minutes": 5,
+                    "recipient_type": "group",
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "negative"):
+            self.Rule.create(
+                {
+                    "name": "Back in time",
+                    "threshold_minutes": -5,
+                    "recipient_type": "supervisor",
+                }
+            )
+
+    def test_the_notice_renders_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["itsm_incident"], ["zh_CN"])
+        self.users["agent"].lang = "zh_CN"
+        self.users["resolver"].lang = "zh_CN"
+        self.sweep(6)
+        mail = self.mails_to(self.users["agent"].partner_id, "升级")
+        self.assertEqual(len(mail), 1)
+        self.assertIn("优先级", mail.body_html)
