@@ -132,7 +132,7 @@ class ItsmEscalationRule(models.Model):
         Ticket = self.env["helpdesk.ticket"].sudo()
         fired = 0
         Log = self.env["itsm.escalation.log"].sudo()
-        for rule in self.search([]):
+        for rule in self.search([("active", "=", True)]):
             logged = Log._search([("rule_id", "=", rule.id)]).subselect("ticket_id")
             query = Ticket._search(
                 rule._due_domain(now) + [("id", "not in", logged)], limit=batch_size
@@ -218,7 +218,10 @@ class ItsmEscalationRule(models.Model):
         everyone = Partner
         if self.recipient_type == "all_departments":
             everyone = (
-                self.env["hr.department"].sudo().search([]).manager_id.work_contact_id
+                self.env["hr.department"]
+                .sudo()
+                .search([("manager_id", "!=", False)])
+                .manager_id.work_contact_id
             )
         elif self.recipient_type == "group":
             everyone = self.group_id.users.partner_id
