@@ -25,6 +25,7 @@
         "data/itsm_escalation_rule_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/itsm_priority_views.xml",
+        "views/itsm_escalation_rule_views.xml",
         "views/resource_calendar_views.xml",
         "views/res_config_settings_views.xml",
         "views/itsm_menus.xml",

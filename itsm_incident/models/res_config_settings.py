@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .itsm_priority_matrix import IMPACTS, URGENCIES
 
@@ -31,6 +32,13 @@ class ResConfigSettings(models.TransientModel):
         string="Immediate handling within (hours)",
         config_parameter="itsm_incident.immediate_target_hours",
         default=1.0,
+    )
+    itsm_sla_warning_share = fields.Float(
+        string="SLA warning at",
+        config_parameter="itsm_incident.sla_warning_share",
+        default=0.75,
+        help="Share of each target after which the handler and the department "
+        "manager are warned.",
     )
     # The impact × urgency matrix as a 3 × 3 grid of priorities.
     itsm_matrix_high_severe = fields.Many2one(
@@ -70,6 +78,13 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
+        if not 0 < self.itsm_sla_warning_share < 1:
+            raise ValidationError(
+                self.env._(
+                    "The SLA warning must come before the deadline: give a share "
+                    "between 1 %% and 99 %% of the target."
+                )
+            )
         result = super().set_values()
         self.env["itsm.priority.matrix"]._set_matrix(
             {cell: self[field_name] for cell, field_name in MATRIX_FIELDS.items()}

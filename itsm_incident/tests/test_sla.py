@@ -4,6 +4,7 @@ import pytz
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import ValidationError
 
 from .common import ItsmCase
 
@@ -141,3 +142,17 @@ class TestTicketSla(ItsmCase):
             self.assertIn(ticket, breached)
             self.env["itsm.deadline"]._cron_sweep()
         self.assertEqual(ticket.sla_breached_at, utc(2026, 11, 23, 10, 0))
+
+    def test_warning_share_is_a_setting_and_must_be_sensible(self):
+        settings = self.env["res.config.settings"].create(
+            {"itsm_sla_warning_share": 0.5}
+        )
+        settings.execute()
+        with freeze_time(utc(2026, 11, 23, 9, 0)):
+            ticket = self.new_ticket()
+        deadline = ticket._itsm_deadlines("resolution")
+        self.assertEqual(deadline.warn_at, utc(2026, 11, 23, 9, 30))
+        with self.assertRaisesRegex(ValidationError, "before the deadline"):
+            self.env["res.config.settings"].create(
+                {"itsm_sla_warning_share": 1.5}
+            ).execute()
