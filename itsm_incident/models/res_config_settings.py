@@ -82,7 +82,7 @@ class ResConfigSettings(models.TransientModel):
             raise ValidationError(
                 self.env._(
                     "The SLA warning must come before the deadline: give a share "
-                    "between 1 %% and 99 %% of the target."
+                    "between 1% and 99% of the target."
                 )
             )
         result = super().set_values()
