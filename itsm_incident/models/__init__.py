@@ -9,6 +9,7 @@ from . import resource_calendar
 from . import itsm_deadline
 from . import itsm_deadline_mixin
 from . import itsm_ticket_sla
+from . import itsm_ticket_recurrence
 from . import helpdesk_ticket_stage
 from . import res_company
 from . import res_users

@@ -24,7 +24,7 @@ SCREENING_STATES = [
 
 class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
-    _inherit = ["helpdesk.ticket", "itsm.ticket.sla"]
+    _inherit = ["helpdesk.ticket", "itsm.ticket.sla", "itsm.ticket.recurrence"]
 
     # Declaration and screening (INC-2, INC-3)
     declaration_type = fields.Selection(

@@ -49,6 +49,11 @@ class ItsmEscalationRule(models.Model):
         help="These categories and their sub-categories; empty: any.",
     )
     team_ids = fields.Many2many("helpdesk.ticket.team", string="Teams")
+    min_recurrence = fields.Integer(
+        string="Occurrence at least",
+        help="Only incidents that recur: the n-th similar one within the "
+        "recurrence window; 0: any.",
+    )
     stage_ids = fields.Many2many(
         "helpdesk.ticket.stage", string="Stages", help="Empty: any open stage."
     )
@@ -121,6 +126,8 @@ class ItsmEscalationRule(models.Model):
             domain += [("team_id", "in", self.team_ids.ids)]
         if self.stage_ids:
             domain += [("stage_id", "in", self.stage_ids.ids)]
+        if self.min_recurrence:
+            domain += [("recurrence_count", ">=", self.min_recurrence)]
         return domain
 
     @api.model

@@ -40,6 +40,13 @@ class ResConfigSettings(models.TransientModel):
         help="Share of each target after which the handler and the department "
         "manager are warned.",
     )
+    itsm_recurrence_window_days = fields.Integer(
+        string="Recurrence window (days)",
+        config_parameter="itsm_incident.recurrence_window_days",
+        default=30,
+        help="Similar incidents (same category and customer) within this many "
+        "days count as recurrences.",
+    )
     # The impact × urgency matrix as a 3 × 3 grid of priorities.
     itsm_matrix_high_severe = fields.Many2one(
         "itsm.priority", string="High urgency, severe impact"

@@ -175,3 +175,62 @@ class TestEscalationLadder(ItsmCase):
         mail = self.mails_to(self.users["agent"].partner_id, "升级")
         self.assertEqual(len(mail), 1)
         self.assertIn("优先级", mail.body_html)
+
+
+class TestRecurrence(ItsmCase):
+    def report(self, category, partner):
+        return self.env["helpdesk.ticket"].create(
+            {
+                "name": "Tills offline again",
+                "description": "x",
+                "category_id": category.id,
+                "partner_id": partner.id,
+                "team_id": self.desk_team.id,
+            }
+        )
+
+    def test_recurrence_is_counted_per_category_and_customer(self):
+        tills = self.env.ref(
+            "itsm_incident.category_service_equipment_online_production"
+        )
+        other = self.env.ref("itsm_incident.category_service_equipment_non_production")
+        first = self.report(tills, self.portal_company)
+        second = self.report(tills, self.portal_company)
+        unrelated = self.report(other, self.portal_company)
+        elsewhere = self.report(tills, self.other_company)
+        third = self.report(tills, self.portal_company)
+        self.assertEqual(
+            [first.recurrence_count, second.recurrence_count, third.recurrence_count],
+            [1, 2, 3],
+        )
+        self.assertEqual(
+            (unrelated.recurrence_count, elsewhere.recurrence_count), (1, 1)
+        )
+
+    def test_window_is_a_setting(self):
+        tills = self.env.ref(
+            "itsm_incident.category_service_equipment_online_production"
+        )
+        first = self.report(tills, self.portal_company)
+        # Reported ten days ago (create_date is not writable through the ORM).
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET create_date = create_date - interval '10 days'"
+            " WHERE id = %s",
+            [first.id],
+        )
+        first.invalidate_recordset(["create_date"])
+        self.env["ir.config_parameter"].set_param(
+            "itsm_incident.recurrence_window_days", "7"
+        )
+        self.assertEqual(self.report(tills, self.portal_company).recurrence_count, 1)
+
+    def test_third_recurrence_is_reported_to_the_supervisor(self):
+        tills = self.env.ref(
+            "itsm_incident.category_service_equipment_online_production"
+        )
+        tickets = [self.report(tills, self.portal_company) for _i in range(3)]
+        rule = self.env.ref("itsm_incident.escalation_rule_recurring_fault")
+        with freeze_time(tickets[-1].create_date + timedelta(minutes=1)):
+            self.env["itsm.escalation.rule"]._run_due()
+        fired = self.env["itsm.escalation.log"].search([("rule_id", "=", rule.id)])
+        self.assertEqual(fired.ticket_id, tickets[-1])
