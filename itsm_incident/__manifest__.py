@@ -17,6 +17,7 @@
         "data/itsm_classification_data.xml",
         "data/mail_activity_type_data.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_portal_templates.xml",
         "views/itsm_priority_views.xml",
         "views/res_config_settings_views.xml",
         "views/itsm_menus.xml",
