@@ -21,6 +21,7 @@
         "views/itsm_priority_views.xml",
         "views/res_config_settings_views.xml",
         "views/itsm_menus.xml",
+        "wizards/itsm_phone_intake_wizard_views.xml",
     ],
     "demo": ["demo/itsm_demo.xml"],
     "assets": {
