@@ -231,6 +231,20 @@ class TestPortal(PortalCase):
         self.assertEqual(answer.status_code, 303)
         self.assertNotIn("Phishing", answer.text)
 
+    def test_chinese_customer_reads_the_form_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["itsm_incident"], ["zh_CN"])
+        self.users["portal"].lang = "zh_CN"
+        self.authenticate("test_portal", "test_portal")
+        page = self.url_open("/new/ticket")
+        self.assertIn("信息安全事件由信息安全团队保密处理", page.text)
+        self.assertIn(
+            ("", "不确定：由服务台评估", False), self.options(page, "urgency")
+        )
+        answer = self.submit(declaration_type="outage")
+        self.assertIn("您的工单未能提交", answer.text)
+        self.assertIn("未知的申报类型“outage”", answer.text)
+
 
 @tagged("post_install", "-at_install")
 class TestPortalTour(PortalCase):
