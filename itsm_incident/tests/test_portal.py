@@ -238,6 +238,9 @@ class TestPortal(PortalCase):
         self.authenticate("test_portal", "test_portal")
         page = self.url_open("/new/ticket")
         self.assertIn("信息安全事件由信息安全团队保密处理", page.text)
+        self.assertIn("提交新工单", page.text, "helpdesk_mgmt's own labels too")
+        phone = self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_phone")
+        self.assertEqual(phone.with_context(lang="zh_CN").name, "电话")
         self.assertIn(
             ("", "不确定：由服务台评估", False), self.options(page, "urgency")
         )
