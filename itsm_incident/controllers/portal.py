@@ -72,6 +72,13 @@ class ItsmHelpdeskTicketController(HelpdeskTicketController):
         if not (kw.get("description") or "").strip():
             errors.append(env._("Describe the problem or the request."))
         errors += self._itsm_category_errors(kw.get("category"))
+        team = kw.get("team")
+        if (
+            team
+            and env.company.helpdesk_mgmt_portal_select_team
+            and not (team.isdigit() and int(team) in self._get_teams().ids)
+        ):
+            errors.append(env._("Unknown team: choose one from the list."))
         return errors
 
     def _itsm_category_errors(self, category):

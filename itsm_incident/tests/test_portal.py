@@ -159,6 +159,20 @@ class TestPortal(PortalCase):
                 self.assertIn("<form", answer.text, "the form is shown again")
         self.assertEqual(self.tickets(), before, "nothing was created")
 
+    def test_unknown_team_is_refused(self):
+        self.env.company.helpdesk_mgmt_portal_select_team = True
+        self.desk_team.show_in_portal = True
+        self.network_team.show_in_portal = False
+        before = self.tickets()
+        for team in ("desk", str(self.network_team.id)):
+            with self.subTest(team=team):
+                answer = self.submit(team=team)
+                self.assertEqual(answer.status_code, 400)
+                self.assertIn("Unknown team: choose one from the list.", answer.text)
+        self.assertEqual(self.tickets(), before)
+        self.submit(team=str(self.desk_team.id))
+        self.assertEqual((self.tickets() - before).team_id, self.desk_team)
+
     def test_refused_form_keeps_what_was_typed(self):
         answer = self.submit(declaration_type="complaint", urgency="high", subject="")
         form = html.fromstring(answer.content)
