@@ -213,6 +213,27 @@ class TestPortal(PortalCase):
         self.assertNotIn("Website slow", answer.text)
         self.assertNotIn("Their website is slow", answer.text)
 
+    def test_only_a_readable_ticket_can_be_closed(self):
+        """helpdesk_mgmt's /ticket/close trusts the ticket id it is given."""
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        other = self.ticket_other_customer
+        stage = other.stage_id
+        for ticket_id in (str(other.id), "999999", "x"):
+            with self.subTest(ticket_id=ticket_id):
+                answer = self.url_open(
+                    f"/ticket/close?ticket_id={ticket_id}&stage_id={done.id}",
+                    allow_redirects=False,
+                )
+                self.assertEqual(answer.status_code, 404)
+        self.assertEqual(other.stage_id, stage, "another company's ticket stays open")
+        mine = self.ticket_customer
+        answer = self.url_open(
+            f"/ticket/close?ticket_id={mine.id}&stage_id={done.id}",
+            allow_redirects=False,
+        )
+        self.assertTrue(answer.headers["Location"].endswith(f"/my/ticket/{mine.id}"))
+        self.assertEqual(mine.stage_id, done)
+
     def test_security_incident_is_acknowledged_not_listed(self):
         """A customer may report a security incident; only the security group
         reads it afterwards (X-7). Its reporter gets an acknowledgement with
