@@ -160,7 +160,8 @@ def main():
                 shot = browser.call("Page.captureScreenshot", format="png")
                 target = out / f"{args.login}-{name}-{args.lang or 'en'}-{size}.png"
                 target.write_bytes(base64.b64decode(shot["data"]))
-                print(target)
+                # A command-line tool: its output is the list of screenshots.
+                print(target)  # pylint: disable=print-used
     finally:
         browser.close()
 

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .itsm_grade_rule import GRADES
@@ -61,9 +61,7 @@ class HelpdeskTicket(models.Model):
     )
 
     # Classification (INC-4)
-    nature_id = fields.Many2one(
-        "itsm.event.nature", string="Nature", tracking=True, index=True
-    )
+    nature_id = fields.Many2one("itsm.event.nature", tracking=True, index=True)
     responsible_department_id = fields.Many2one(
         "hr.department",
         compute="_compute_responsible_department_id",
@@ -191,7 +189,8 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("itsm_priority", "impact")
     def _compute_grade(self):
-        rules = self.env["itsm.grade.rule"].sudo().search([])
+        # A handful of configuration rules, read whole on purpose.
+        rules = self.env["itsm.grade.rule"].sudo().search([])  # pylint: disable=no-search-all
         Rule = self.env["itsm.grade.rule"]
         for ticket in self:
             ticket.grade = Rule._grade_for(
@@ -237,8 +236,9 @@ class HelpdeskTicket(models.Model):
             missing = ticket._itsm_missing_contact()
             if missing:
                 raise ValidationError(
-                    _(
-                        "Ticket %(ticket)s is a valid declaration: it needs %(missing)s.",
+                    self.env._(
+                        "Ticket %(ticket)s is a valid declaration: it needs "
+                        "%(missing)s.",
                         ticket=ticket.display_name,
                         missing=", ".join(missing),
                     )
@@ -248,11 +248,11 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         missing = []
         if not (self.partner_id or self.partner_name):
-            missing.append(_("the customer name"))
+            missing.append(self.env._("the customer name"))
         if not (self.contact_name or self.partner_id):
-            missing.append(_("the contact person"))
+            missing.append(self.env._("the contact person"))
         if not (self.contact_phone or self.partner_email or self.partner_id.phone):
-            missing.append(_("a phone number or e-mail address"))
+            missing.append(self.env._("a phone number or e-mail address"))
         return missing
 
     # ------------------------------------------------------------------
@@ -305,7 +305,7 @@ class HelpdeskTicket(models.Model):
         """The handler takes the ticket: records the response time."""
         to_acknowledge = self.filtered(lambda t: not t.acknowledged_date)
         if not to_acknowledge:
-            raise UserError(_("These tickets are already acknowledged."))
+            raise UserError(self.env._("These tickets are already acknowledged."))
         now = fields.Datetime.now()
         for ticket in to_acknowledge:
             vals = {"acknowledged_date": now, "acknowledged_by_id": self.env.uid}
@@ -319,12 +319,14 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             if ticket.screening_state != "to_screen":
                 raise UserError(
-                    _("Ticket %s has already been screened.", ticket.display_name)
+                    self.env._(
+                        "Ticket %s has already been screened.", ticket.display_name
+                    )
                 )
             missing = ticket._itsm_missing_contact()
             if missing:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Before the declaration is valid, ask the reporter for "
                         "%(missing)s.",
                         missing=", ".join(missing),
@@ -337,7 +339,7 @@ class HelpdeskTicket(models.Model):
     def action_open_screening_wizard(self):
         return {
             "type": "ir.actions.act_window",
-            "name": _("Screen the declaration"),
+            "name": self.env._("Screen the declaration"),
             "res_model": "itsm.screening.wizard",
             "view_mode": "form",
             "target": "new",
@@ -363,8 +365,9 @@ class HelpdeskTicket(models.Model):
             tickets.flush_recordset(["itsm_priority"])
             tickets._message_log_batch(
                 bodies={
-                    ticket.id: _(
-                        "Priority recomputed after a change of the priority matrix: P%s.",
+                    ticket.id: self.env._(
+                        "Priority recomputed after a change of the priority "
+                        "matrix: P%s.",
                         ticket.itsm_priority,
                     )
                     for ticket in tickets
@@ -422,7 +425,7 @@ class HelpdeskTicket(models.Model):
                 ticket.activity_schedule(
                     activity_type_id=activity_type.id,
                     user_id=responsible.id,
-                    summary=_("Urgent: start the emergency procedure"),
+                    summary=self.env._("Urgent: start the emergency procedure"),
                 )
 
     def _itsm_route_by_type(self):
@@ -441,7 +444,7 @@ class HelpdeskTicket(models.Model):
                     ticket.activity_schedule(
                         activity_type_id=request_type.id,
                         user_id=head.id,
-                        summary=_("Service request to handle"),
+                        summary=self.env._("Service request to handle"),
                     )
             elif (
                 ticket.declaration_type == "complaint"

@@ -52,7 +52,8 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         self.env["itsm.priority.matrix"]._set_matrix(
             {cell: self[field_name] for cell, field_name in MATRIX_FIELDS.items()}
         )
+        return res
