@@ -160,8 +160,7 @@ def main():
                 shot = browser.call("Page.captureScreenshot", format="png")
                 target = out / f"{args.login}-{name}-{args.lang or 'en'}-{size}.png"
                 target.write_bytes(base64.b64decode(shot["data"]))
-                # A command-line tool: its output is the list of screenshots.
-                print(target)  # pylint: disable=print-used
+                print(target)
     finally:
         browser.close()
 

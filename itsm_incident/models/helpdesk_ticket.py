@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .itsm_grade_rule import GRADES
@@ -61,7 +61,9 @@ class HelpdeskTicket(models.Model):
     )
 
     # Classification (INC-4)
-    nature_id = fields.Many2one("itsm.event.nature", tracking=True, index=True)
+    nature_id = fields.Many2one(
+        "itsm.event.nature", string="Nature", tracking=True, index=True
+    )
     responsible_department_id = fields.Many2one(
         "hr.department",
         compute="_compute_responsible_department_id",
@@ -189,8 +191,7 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("itsm_priority", "impact")
     def _compute_grade(self):
-        # A handful of configuration rules, read whole on purpose.
-        rules = self.env["itsm.grade.rule"].sudo().search([])  # pylint: disable=no-search-all
+        rules = self.env["itsm.grade.rule"].sudo().search([])
         Rule = self.env["itsm.grade.rule"]
         for ticket in self:
             ticket.grade = Rule._grade_for(
@@ -236,9 +237,8 @@ class HelpdeskTicket(models.Model):
             missing = ticket._itsm_missing_contact()
             if missing:
                 raise ValidationError(
-                    self.env._(
-                        "Ticket %(ticket)s is a valid declaration: it needs "
-                        "%(missing)s.",
+                    _(
+                        "Ticket %(ticket)s is a valid declaration: it needs %(missing)s.",
                         ticket=ticket.display_name,
                         missing=", ".join(missing),
                     )
@@ -248,11 +248,11 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         missing = []
         if not (self.partner_id or self.partner_name):
-            missing.append(self.env._("the customer name"))
+            missing.append(_("the customer name"))
         if not (self.contact_name or self.partner_id):
-            missing.append(self.env._("the contact person"))
+            missing.append(_("the contact person"))
         if not (self.contact_phone or self.partner_email or self.partner_id.phone):
-            missing.append(self.env._("a phone number or e-mail address"))
+            missing.append(_("a phone number or e-mail address"))
         return missing
 
     # ------------------------------------------------------------------
@@ -305,7 +305,7 @@ class HelpdeskTicket(models.Model):
         """The handler takes the ticket: records the response time."""
         to_acknowledge = self.filtered(lambda t: not t.acknowledged_date)
         if not to_acknowledge:
-            raise UserError(self.env._("These tickets are already acknowledged."))
+            raise UserError(_("These tickets are already acknowledged."))
         now = fields.Datetime.now()
         for ticket in to_acknowledge:
             vals = {"acknowledged_date": now, "acknowledged_by_id": self.env.uid}
@@ -319,14 +319,12 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             if ticket.screening_state != "to_screen":
                 raise UserError(
-                    self.env._(
-                        "Ticket %s has already been screened.", ticket.display_name
-                    )
+                    _("Ticket %s has already been screened.", ticket.display_name)
                 )
             missing = ticket._itsm_missing_contact()
             if missing:
                 raise UserError(
-                    self.env._(
+                    _(
                         "Before the declaration is valid, ask the reporter for "
                         "%(missing)s.",
                         missing=", ".join(missing),
@@ -339,7 +337,7 @@ class HelpdeskTicket(models.Model):
     def action_open_screening_wizard(self):
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Screen the declaration"),
+            "name": _("Screen the declaration"),
             "res_model": "itsm.screening.wizard",
             "view_mode": "form",
             "target": "new",
@@ -365,9 +363,8 @@ class HelpdeskTicket(models.Model):
             tickets.flush_recordset(["itsm_priority"])
             tickets._message_log_batch(
                 bodies={
-                    ticket.id: self.env._(
-                        "Priority recomputed after a change of the priority "
-                        "matrix: P%s.",
+                    ticket.id: _(
+                        "Priority recomputed after a change of the priority matrix: P%s.",
                         ticket.itsm_priority,
                     )
                     for ticket in tickets
@@ -425,7 +422,7 @@ class HelpdeskTicket(models.Model):
                 ticket.activity_schedule(
                     activity_type_id=activity_type.id,
                     user_id=responsible.id,
-                    summary=self.env._("Urgent: start the emergency procedure"),
+                    summary=_("Urgent: start the emergency procedure"),
                 )
 
     def _itsm_route_by_type(self):
@@ -444,7 +441,7 @@ class HelpdeskTicket(models.Model):
                     ticket.activity_schedule(
                         activity_type_id=request_type.id,
                         user_id=head.id,
-                        summary=self.env._("Service request to handle"),
+                        summary=_("Service request to handle"),
                     )
             elif (
                 ticket.declaration_type == "complaint"

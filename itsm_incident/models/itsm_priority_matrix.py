@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 IMPACTS = [("minor", "Minor"), ("moderate", "Moderate"), ("severe", "Severe")]
@@ -20,7 +20,9 @@ class ItsmPriorityMatrix(models.Model):
 
     impact = fields.Selection(IMPACTS, required=True, readonly=True)
     urgency = fields.Selection(URGENCIES, required=True, readonly=True)
-    priority_id = fields.Many2one("itsm.priority", required=True, ondelete="restrict")
+    priority_id = fields.Many2one(
+        "itsm.priority", string="Priority", required=True, ondelete="restrict"
+    )
 
     _sql_constraints = [
         (
@@ -33,8 +35,7 @@ class ItsmPriorityMatrix(models.Model):
     @api.model
     def _check_monotonic(self):
         """A higher impact or urgency never gives a lower priority."""
-        # The nine cells, whole.
-        cells = self.search([])  # pylint: disable=no-search-all
+        cells = self.search([])
         level = {(c.impact, c.urgency): int(c.priority_id.level) for c in cells}
         for (impact, urgency), value in level.items():
             for (other_impact, other_urgency), other in level.items():
@@ -44,7 +45,7 @@ class ItsmPriorityMatrix(models.Model):
                     and other > value
                 ):
                     raise ValidationError(
-                        self.env._(
+                        _(
                             "Contradictory priority matrix: %(worse)s gives P%(low)s "
                             "but the less serious %(better)s gives P%(high)s. A higher "
                             "impact or urgency must never lower the priority.",
@@ -59,18 +60,16 @@ class ItsmPriorityMatrix(models.Model):
     def _cell_label(self, impact, urgency):
         impacts = dict(self._fields["impact"]._description_selection(self.env))
         urgencies = dict(self._fields["urgency"]._description_selection(self.env))
-        return self.env._(
+        return _(
             "impact %(impact)s × urgency %(urgency)s",
             impact=impacts[impact],
             urgency=urgencies[urgency],
         )
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
+    def unlink(self):
         raise UserError(
-            self.env._(
-                "The priority matrix must stay complete: change a cell, do not "
-                "delete it."
+            _(
+                "The priority matrix must stay complete: change a cell, do not delete it."
             )
         )
 
@@ -97,15 +96,14 @@ class ItsmPriorityMatrix(models.Model):
         ]
         if missing:
             raise ValidationError(
-                self.env._(
+                _(
                     "The priority matrix must be complete; give a priority to "
                     "%(cells)s.",
                     cells=", ".join(missing),
                 )
             )
         changed = self.browse()
-        # The nine cells, whole.
-        for cell in self.search([]):  # pylint: disable=no-search-all
+        for cell in self.search([]):
             priority = priorities[(cell.impact, cell.urgency)]
             if cell.priority_id != priority:
                 cell.with_context(itsm_matrix_batch=True).priority_id = priority

@@ -52,8 +52,7 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
-        res = super().set_values()
+        super().set_values()
         self.env["itsm.priority.matrix"]._set_matrix(
             {cell: self[field_name] for cell, field_name in MATRIX_FIELDS.items()}
         )
-        return res

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -35,7 +35,7 @@ class ItsmScreeningWizard(models.TransientModel):
         screened = self.ticket_ids.filtered(lambda t: t.screening_state != "to_screen")
         if screened:
             raise UserError(
-                self.env._(
+                _(
                     "Already screened: %(tickets)s.",
                     tickets=", ".join(screened.mapped("display_name")),
                 )
@@ -47,7 +47,7 @@ class ItsmScreeningWizard(models.TransientModel):
             and "crm.lead" not in self.env
         ):
             raise UserError(
-                self.env._(
+                _(
                     "Choose the salesperson who receives out-of-scope requests in "
                     "Settings › ITSM first."
                 )
@@ -60,7 +60,7 @@ class ItsmScreeningWizard(models.TransientModel):
             ticket.write(vals)
             if ticket.partner_id:
                 ticket.message_post(
-                    body=self.env._(
+                    body=_(
                         "Your declaration %(ticket)s was closed at screening: "
                         "%(reason)s",
                         ticket=ticket.display_name,
