@@ -1,1 +1,2 @@
 from . import itsm_events
+from . import portal

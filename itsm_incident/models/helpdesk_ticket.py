@@ -657,3 +657,29 @@ class HelpdeskTicket(models.Model):
         """One alert in a list: its fingerprint, severity and title."""
         severity = f" ({event['severity']})" if event["severity"] else ""
         return f"{event['fingerprint']}{severity}: {self._itsm_event_title(event)}"
+
+    # ------------------------------------------------------------------
+    # Intake channels (INC-1)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A message to a team's alias is a declaration of the e-mail channel,
+        reported by its sender: the contact with that address, or a new one.
+
+        helpdesk_mgmt sets the channel only under its fetchmail cron; every
+        gateway route (fetchmail, a mail relay posting to ``/mail/incoming``)
+        comes here."""
+        values = dict(custom_values or {})
+        if not values.get("channel_id"):
+            channel = self.env.ref(
+                "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
+            )
+            values["channel_id"] = channel.id if channel else False
+        if not msg_dict.get("author_id") and msg_dict.get("email_from"):
+            sender = self._mail_find_partner_from_emails(
+                [msg_dict["email_from"]], force_create=True
+            )[0]
+            # The gateway posts the message with the same author afterwards.
+            msg_dict["author_id"] = sender.id
+        return super().message_new(msg_dict, custom_values=values)

@@ -8,3 +8,6 @@ from . import test_working_time
 from . import test_deadline
 from . import test_sla
 from . import test_escalation
+from . import test_intake_email
+from . import test_phone_intake
+from . import test_portal

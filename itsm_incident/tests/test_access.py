@@ -50,7 +50,10 @@ class TestRoleAccess(ItsmCase):
             self.ticket_other.with_user(self.users["resolver"]).name = "Mine now"
 
     def test_agent(self):
-        self.assertEqual(self.visible_menus("agent"), {ROOT, TICKETS})
+        self.assertEqual(
+            self.visible_menus("agent"),
+            {ROOT, TICKETS, "itsm_incident.menu_itsm_phone_intake"},
+        )
         self.assertEqual(self.readable("agent", self.all_tickets), self.all_tickets)
         self.ticket_other.with_user(self.users["agent"]).team_id = self.desk_team
         self.assertEqual(self.ticket_other.team_id, self.desk_team)

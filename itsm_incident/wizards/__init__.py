@@ -1,1 +1,2 @@
 from . import itsm_screening_wizard
+from . import itsm_phone_intake_wizard

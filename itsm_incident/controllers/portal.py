@@ -1,0 +1,147 @@
+from werkzeug.exceptions import NotFound
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+
+from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
+from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
+
+# Ticket fields a customer fills in on the portal form (INC-1, INC-2).
+PORTAL_SELECTIONS = ("declaration_type", "impact", "urgency")
+
+
+class ItsmHelpdeskTicketController(HelpdeskTicketController):
+    """The portal form asks for the declaration type, and optionally the
+    impact and urgency that give the priority; bad input is sent back with
+    the reason and creates nothing."""
+
+    @http.route()
+    def submit_ticket(self, **kw):
+        errors = self._itsm_portal_errors(kw)
+        if errors:
+            values = self._get_create_new_ticket_values(**kw)
+            values.update(itsm_errors=errors, itsm_input=kw)
+            return request.render(
+                "helpdesk_mgmt.portal_create_ticket", values, status=400
+            )
+        return super().submit_ticket(**kw)
+
+    @http.route()
+    def support_ticket_close(self, **kw):
+        """helpdesk_mgmt closes, with sudo, the ticket whose id it is given,
+        whoever asks (X-7): only a ticket the user may read is closed."""
+        ticket_id, stage_id = kw.get("ticket_id", ""), kw.get("stage_id", "")
+        if not (ticket_id.isdigit() and stage_id.isdigit()):
+            raise NotFound()
+        try:
+            request.env["helpdesk.ticket"].browse(int(ticket_id)).check_access("read")
+        except (AccessError, MissingError) as error:
+            raise NotFound() from error
+        return super().support_ticket_close(**kw)
+
+    def _get_create_new_ticket_values(self, **kw):
+        values = super()._get_create_new_ticket_values(**kw)
+        values.update(
+            {
+                f"itsm_{fname}_options": self._itsm_selection(fname)
+                for fname in PORTAL_SELECTIONS
+            }
+        )
+        return values
+
+    def _prepare_submit_ticket_vals(self, **kw):
+        vals = super()._prepare_submit_ticket_vals(**kw)
+        vals["declaration_type"] = kw.get("declaration_type") or "incident"
+        for fname in ("impact", "urgency"):
+            if kw.get(fname):
+                vals[fname] = kw[fname]
+        return vals
+
+    def _itsm_selection(self, fname):
+        """(value, label) pairs of a ticket selection, in the user's language."""
+        field = request.env["helpdesk.ticket"]._fields[fname]
+        return field._description_selection(request.env)
+
+    def _itsm_portal_errors(self, kw):
+        """What is wrong with the submitted form, in the customer's words."""
+        env = request.env
+        unknown = {
+            "declaration_type": env._(
+                "Unknown type “%(value)s”: choose one of %(choices)s."
+            ),
+            "impact": env._("Unknown impact “%(value)s”: choose one of %(choices)s."),
+            "urgency": env._("Unknown urgency “%(value)s”: choose one of %(choices)s."),
+        }
+        errors = []
+        for fname in PORTAL_SELECTIONS:
+            value = kw.get(fname)
+            options = dict(self._itsm_selection(fname))
+            if value and value not in options:
+                errors.append(
+                    unknown[fname]
+                    % {"value": value, "choices": ", ".join(options.values())}
+                )
+        if not (kw.get("subject") or "").strip():
+            errors.append(env._("Give the ticket a subject."))
+        if not (kw.get("description") or "").strip():
+            errors.append(env._("Describe the problem or the request."))
+        errors += self._itsm_category_errors(kw.get("category"))
+        team = kw.get("team")
+        if (
+            team
+            and env.company.helpdesk_mgmt_portal_select_team
+            and not (team.isdigit() and int(team) in self._get_teams().ids)
+        ):
+            errors.append(env._("Unknown team: choose one from the list."))
+        return errors
+
+    def _itsm_category_errors(self, category):
+        env = request.env
+        categories = self._get_categories()
+        if not category:
+            required = (
+                categories
+                and request.env.company.helpdesk_mgmt_portal_category_id_required
+            )
+            return [env._("Choose a category.")] if required else []
+        if not category.isdigit() or int(category) not in categories.ids:
+            return [env._("Unknown category: choose one from the list.")]
+        return []
+
+
+class ItsmCustomerPortalHelpdesk(CustomerPortalHelpdesk):
+    """A customer may report a security incident, which only the security
+    group reads (X-7): its reporter gets an acknowledgement with its
+    reference at its address instead of being sent away."""
+
+    @http.route()
+    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+        reported = self._itsm_own_security_incident(ticket_id, access_token)
+        if reported:
+            return request.render(
+                "itsm_incident.portal_security_incident_received",
+                {"ticket": reported, "page_name": "ticket"},
+            )
+        return super().portal_my_ticket(ticket_id, access_token=access_token, **kw)
+
+    def _itsm_own_security_incident(self, ticket_id, access_token):
+        """The security incident ``ticket_id`` if the current user reported
+        it and may not read it, else an empty recordset."""
+        Ticket = request.env["helpdesk.ticket"]
+        try:
+            self._document_check_access("helpdesk.ticket", ticket_id, access_token)
+        except MissingError:
+            return Ticket
+        except AccessError:
+            # sudo: the user may not read the ticket; only its reporter gets
+            # its reference and title back, on the acknowledgement page.
+            ticket_sudo = Ticket.sudo().browse(ticket_id)
+            user = request.env.user
+            if (
+                not user._is_public()
+                and ticket_sudo.declaration_type == "security_incident"
+                and ticket_sudo.partner_id == user.partner_id
+            ):
+                return ticket_sudo
+        return Ticket

@@ -1,0 +1,305 @@
+from lxml import html
+
+from odoo import http
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import ItsmCase
+
+
+class PortalCase(HttpCase, ItsmCase):
+    """Customer A's portal user, a colleague of theirs, and the portal form
+    offering categories."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.helpdesk_mgmt_portal_select_category = True
+        cls.category = cls.env.ref(
+            "itsm_incident.category_service_equipment_online_production"
+        )
+        cls.colleague = new_test_user(
+            cls.env, login="test_portal_colleague", groups="base.group_portal"
+        )
+        cls.colleague.partner_id.parent_id = cls.portal_company
+        cls.ticket_customer.write({"impact": "severe", "urgency": "high"})
+        cls.portal_partner = cls.users["portal"].partner_id
+
+    def tickets(self):
+        return self.env["helpdesk.ticket"].sudo().search([])
+
+    @staticmethod
+    def options(page, name):
+        """The (value, label, selected) options of a <select> of the page."""
+        return [
+            (
+                option.get("value"),
+                option.text_content().strip(),
+                "selected" in option.attrib,
+            )
+            for option in html.fromstring(page.content).xpath(
+                f"//select[@name='{name}']/option"
+            )
+        ]
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(PortalCase):
+    """INC-1 self-service portal, INC-2 declaration types, X-7 access, through
+    the HTTP pages the customer uses."""
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("test_portal", "test_portal")
+
+    def submit(self, **values):
+        data = {
+            "csrf_token": http.Request.csrf_token(self),
+            "declaration_type": "incident",
+            "category": str(self.category.id),
+            "subject": "Tills offline in store 12",
+            "description": "The four tills show 'no connection'.\nSince 9:00.",
+        }
+        data.update(values)
+        return self.url_open("/submitted/ticket", data=data, allow_redirects=False)
+
+    def test_form_asks_for_type_impact_and_urgency(self):
+        page = self.url_open("/new/ticket")
+        self.assertEqual(page.status_code, 200)
+        self.assertEqual(
+            self.options(page, "declaration_type"),
+            [
+                ("incident", "Incident", True),
+                ("service_request", "Service Request", False),
+                ("complaint", "Complaint", False),
+                ("security_incident", "Security Incident", False),
+            ],
+        )
+        self.assertIn(
+            "handled in confidence by the information-security team", page.text
+        )
+        not_sure = ("", "Not sure: the service desk assesses it", False)
+        self.assertEqual(
+            self.options(page, "impact"),
+            [
+                not_sure,
+                ("minor", "Minor", False),
+                ("moderate", "Moderate", False),
+                ("severe", "Severe", False),
+            ],
+        )
+        self.assertEqual(
+            self.options(page, "urgency"),
+            [
+                not_sure,
+                ("low", "Low", False),
+                ("medium", "Medium", False),
+                ("high", "High", False),
+            ],
+        )
+        self.assertIn(
+            (str(self.category.id), self.category.complete_name, False),
+            self.options(page, "category"),
+        )
+        form = html.fromstring(page.content).xpath(
+            "//form[@action='/submitted/ticket']"
+        )[0]
+        self.assertTrue(form.xpath(".//input[@name='attachment'][@type='file']"))
+        self.assertEqual(form.xpath(".//textarea[@name='description']")[0].text, None)
+
+    def test_submitted_declaration_becomes_ticket(self):
+        before = self.tickets()
+        answer = self.submit(
+            declaration_type="service_request", impact="moderate", urgency="medium"
+        )
+        ticket = self.tickets() - before
+        self.assertEqual(len(ticket), 1)
+        self.assertTrue(answer.is_redirect)
+        self.assertTrue(answer.headers["Location"].endswith(f"/my/ticket/{ticket.id}"))
+        self.assertEqual(ticket.declaration_type, "service_request")
+        self.assertEqual(ticket.itsm_priority, "3")
+        self.assertEqual(ticket.category_id, self.category)
+        self.assertEqual(ticket.partner_id, self.portal_partner)
+        self.assertEqual(
+            ticket.channel_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web")
+        )
+        self.assertIn("<br>Since 9:00.", ticket.description)
+
+        page = self.url_open(f"/my/ticket/{ticket.id}")
+        self.assertEqual(page.status_code, 200)
+        for expected in ("Service Request", "P3", "1 month", "Moderate", "Medium"):
+            self.assertIn(expected, page.text)
+
+    def test_type_impact_and_urgency_are_optional(self):
+        before = self.tickets()
+        self.submit(declaration_type="", impact="", urgency="")
+        ticket = self.tickets() - before
+        self.assertEqual(ticket.declaration_type, "incident")
+        self.assertFalse(ticket.itsm_priority)
+        page = self.url_open(f"/my/ticket/{ticket.id}")
+        self.assertIn("To be assessed", page.text)
+
+    def test_bad_input_is_refused_with_reasons(self):
+        before = self.tickets()
+        for values, reason in (
+            ({"declaration_type": "outage"}, "Unknown type “outage”"),
+            ({"declaration_type": "<b>x</b>"}, "Unknown type “&lt;b&gt;x&lt;/b&gt;”"),
+            ({"urgency": "asap"}, "Unknown urgency “asap”"),
+            ({"impact": "global"}, "Unknown impact “global”"),
+            ({"category": "3; DROP TABLE"}, "Unknown category"),
+            ({"category": "0"}, "Unknown category"),
+            ({"category": ""}, "Choose a category."),
+            ({"subject": "  "}, "Give the ticket a subject."),
+            ({"description": ""}, "Describe the problem or the request."),
+        ):
+            with self.subTest(values=values):
+                answer = self.submit(**values)
+                self.assertEqual(answer.status_code, 400)
+                self.assertIn("Your ticket was not sent", answer.text)
+                self.assertIn(reason, answer.text)
+                self.assertIn("<form", answer.text, "the form is shown again")
+        self.assertEqual(self.tickets(), before, "nothing was created")
+
+    def test_unknown_team_is_refused(self):
+        self.env.company.helpdesk_mgmt_portal_select_team = True
+        self.desk_team.show_in_portal = True
+        self.network_team.show_in_portal = False
+        before = self.tickets()
+        for team in ("desk", str(self.network_team.id)):
+            with self.subTest(team=team):
+                answer = self.submit(team=team)
+                self.assertEqual(answer.status_code, 400)
+                self.assertIn("Unknown team: choose one from the list.", answer.text)
+        self.assertEqual(self.tickets(), before)
+        self.submit(team=str(self.desk_team.id))
+        self.assertEqual((self.tickets() - before).team_id, self.desk_team)
+
+    def test_refused_form_keeps_what_was_typed(self):
+        answer = self.submit(declaration_type="complaint", urgency="high", subject="")
+        form = html.fromstring(answer.content)
+        self.assertEqual(
+            form.xpath("//textarea[@name='description']")[0].text,
+            "The four tills show 'no connection'.\nSince 9:00.",
+        )
+        self.assertIn(
+            ("complaint", "Complaint", True), self.options(answer, "declaration_type")
+        )
+        self.assertIn(("high", "High", True), self.options(answer, "urgency"))
+        self.assertIn(
+            (str(self.category.id), self.category.complete_name, True),
+            self.options(answer, "category"),
+        )
+        answer = self.submit(declaration_type="outage")
+        self.assertEqual(
+            html.fromstring(answer.content).xpath("//input[@name='subject']/@value"),
+            ["Tills offline in store 12"],
+        )
+
+    def test_list_shows_type_priority_and_target(self):
+        page = self.url_open("/my/tickets")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Tills offline", page.text)
+        for expected in ("Type", "Priority", "Resolution target", "Incident", "P1"):
+            self.assertIn(expected, page.text)
+        self.assertIn("1 day", page.text, "P1 is resolved within 24 hours")
+
+    def test_another_company_ticket_stays_hidden(self):
+        page = self.url_open("/my/tickets")
+        self.assertIn("Tills offline", page.text)
+        self.assertNotIn("Website slow", page.text)
+        ticket = self.ticket_other_customer
+        answer = self.url_open(f"/my/ticket/{ticket.id}", allow_redirects=False)
+        self.assertEqual(answer.status_code, 303)
+        self.assertTrue(answer.headers["Location"].endswith("/my"))
+        self.assertNotIn("Website slow", answer.text)
+        self.assertNotIn("Their website is slow", answer.text)
+
+    def test_only_a_readable_ticket_can_be_closed(self):
+        """helpdesk_mgmt's /ticket/close trusts the ticket id it is given."""
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        other = self.ticket_other_customer
+        stage = other.stage_id
+        for ticket_id in (str(other.id), "999999", "x"):
+            with self.subTest(ticket_id=ticket_id):
+                answer = self.url_open(
+                    f"/ticket/close?ticket_id={ticket_id}&stage_id={done.id}",
+                    allow_redirects=False,
+                )
+                self.assertEqual(answer.status_code, 404)
+        self.assertEqual(other.stage_id, stage, "another company's ticket stays open")
+        mine = self.ticket_customer
+        answer = self.url_open(
+            f"/ticket/close?ticket_id={mine.id}&stage_id={done.id}",
+            allow_redirects=False,
+        )
+        self.assertTrue(answer.headers["Location"].endswith(f"/my/ticket/{mine.id}"))
+        self.assertEqual(mine.stage_id, done)
+
+    def test_security_incident_is_acknowledged_not_listed(self):
+        """A customer may report a security incident; only the security group
+        reads it afterwards (X-7). Its reporter gets an acknowledgement with
+        its reference at its address; it is not in their list, and nobody
+        else of their company sees even that."""
+        before = self.tickets()
+        answer = self.submit(
+            declaration_type="security_incident",
+            subject="Phishing mail with our logo",
+            description="A customer forwarded a fake invoice mail to us.",
+        )
+        ticket = self.tickets() - before
+        self.assertEqual(ticket.declaration_type, "security_incident")
+        self.assertEqual(ticket.partner_id, self.portal_partner)
+        self.assertTrue(answer.headers["Location"].endswith(f"/my/ticket/{ticket.id}"))
+
+        page = self.url_open(f"/my/ticket/{ticket.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Security incident received", page.text)
+        self.assertIn(f"<strong>{ticket.number}</strong>", page.text)
+        self.assertIn("handled by the information-security team only", page.text)
+        self.assertNotIn("fake invoice", page.text)
+
+        self.assertNotIn("Phishing", self.url_open("/my/tickets").text)
+        self.assertFalse(self.readable("portal", ticket))
+        self.assertFalse(self.readable("agent", ticket))
+
+        self.authenticate("test_portal_colleague", "test_portal_colleague")
+        answer = self.url_open(f"/my/ticket/{ticket.id}", allow_redirects=False)
+        self.assertEqual(answer.status_code, 303)
+        self.assertNotIn("Phishing", answer.text)
+
+    def test_chinese_customer_reads_the_form_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["itsm_incident"], ["zh_CN"])
+        self.users["portal"].lang = "zh_CN"
+        self.authenticate("test_portal", "test_portal")
+        page = self.url_open("/new/ticket")
+        self.assertIn("信息安全事件由信息安全团队保密处理", page.text)
+        self.assertIn("提交新工单", page.text, "helpdesk_mgmt's own labels too")
+        phone = self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_phone")
+        self.assertEqual(phone.with_context(lang="zh_CN").name, "电话")
+        self.assertIn(
+            ("", "不确定：由服务台评估", False), self.options(page, "urgency")
+        )
+        answer = self.submit(declaration_type="outage")
+        self.assertIn("您的工单未能提交", answer.text)
+        self.assertIn("未知的申报类型“outage”", answer.text)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTour(PortalCase):
+    """A customer sends a ticket from the portal in Chromium, at desktop size
+    (and at phone size below)."""
+
+    def test_customer_sends_a_ticket(self):
+        before = self.tickets()
+        self.start_tour("/my/tickets", "itsm_portal_new_ticket", login="test_portal")
+        ticket = self.tickets() - before
+        self.assertEqual(ticket.name, "Tills offline in store 12")
+        self.assertEqual(ticket.declaration_type, "service_request")
+        self.assertEqual(ticket.category_id, self.category)
+        self.assertEqual(ticket.itsm_priority, "3")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalTourPhone(TestPortalTour):
+    browser_size = "390x844"
+    touch_enabled = True
