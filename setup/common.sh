@@ -69,6 +69,7 @@ ensure_installed() {
 }
 
 install_fingerprint() {
-    (sha1sum "$ROOT/requirements.txt" "$ROOT/setup/install" "$ODOO_SRC/requirements.txt"; echo "$ODOO_SRC") \
+    # Contents only, so that every checkout sharing a virtualenv agrees.
+    (cat "$ROOT/requirements.txt" "$ROOT/setup/install" "$ODOO_SRC/requirements.txt"; echo "$ODOO_SRC") \
         | sha1sum | cut -d' ' -f1
 }
