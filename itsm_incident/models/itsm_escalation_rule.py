@@ -10,6 +10,8 @@ TRIGGERS = [
     ("unacknowledged", "Not acknowledged for"),
     ("unresolved", "Not resolved for"),
     ("recovered", "Recovered since"),
+    ("sla_warning", "SLA warning share reached"),
+    ("sla_breached", "SLA target breached"),
 ]
 RECIPIENTS = [
     ("handler", "The handler"),
@@ -60,7 +62,9 @@ class ItsmEscalationRule(models.Model):
     # Threshold
     trigger = fields.Selection(TRIGGERS, required=True, default="unacknowledged")
     threshold_minutes = fields.Float(
-        required=True, help="Minutes of wall-clock time before the rule fires."
+        required=True,
+        help="Minutes of wall-clock time before the rule fires (after the SLA "
+        "warning or breach for the SLA triggers).",
     )
     # Recipients and channels
     recipient_type = fields.Selection(RECIPIENTS, required=True, default="supervisor")
@@ -114,8 +118,24 @@ class ItsmEscalationRule(models.Model):
             domain += [("acknowledged_date", "=", False), ("create_date", "<=", since)]
         elif self.trigger == "unresolved":
             domain += [("create_date", "<=", since)]
-        else:
+        elif self.trigger == "recovered":
             domain += [("event_recovered_date", "<=", since)]
+        else:
+            # A running response or resolution clock past its warning share
+            # (or its deadline) for the threshold: one indexed subquery.
+            due_field = "warn_at" if self.trigger == "sla_warning" else "deadline"
+            clocks = (
+                self.env["itsm.deadline"]
+                .sudo()
+                ._search(
+                    [
+                        ("res_model", "=", "helpdesk.ticket"),
+                        ("state", "=", "running"),
+                        (due_field, "<=", since),
+                    ]
+                )
+            )
+            domain += [("id", "in", clocks.subselect("res_id"))]
         if self.declaration_type:
             domain += [("declaration_type", "=", self.declaration_type)]
         if self.priority_ids:
@@ -169,7 +189,9 @@ class ItsmEscalationRule(models.Model):
         """Wake the sweep when the rungs of new tickets fall due."""
         thresholds = {
             rule.threshold_minutes
-            for rule in self.search([("trigger", "!=", "recovered")])
+            for rule in self.search(
+                [("trigger", "in", ("unacknowledged", "unresolved"))]
+            )
         }
         if thresholds and tickets:
             now = fields.Datetime.now()
@@ -296,4 +318,9 @@ class ItsmEscalationRule(models.Model):
         ]
         # sudo: activities for the rule's recipients on tickets they may not
         # follow yet.
-        self.env["mail.activity"].sudo().create(values)
+        Activity = self.env["mail.activity"].sudo()
+        if self.mail_template_id:
+            # The rule's own e-mail already tells them: no second mail for
+            # the activity.
+            Activity = Activity.with_context(mail_activity_quick_update=True)
+        Activity.create(values)

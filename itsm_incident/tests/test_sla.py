@@ -156,3 +156,46 @@ class TestTicketSla(ItsmCase):
             self.env["res.config.settings"].create(
                 {"itsm_sla_warning_share": 1.5}
             ).execute()
+
+    def test_warning_and_breach_notices_to_handler_and_manager(self):
+        manager = self.users["manager"]
+        manager_employee = self.env["hr.employee"].create(
+            {"name": "IT manager", "user_id": manager.id}
+        )
+        self.it.manager_id = manager_employee
+        self.env["hr.employee"].create(
+            {
+                "name": "Engineer",
+                "user_id": self.users["resolver"].id,
+                "department_id": self.it.id,
+            }
+        )
+        with freeze_time(utc(2026, 11, 23, 9, 0)):
+            ticket = self.new_ticket()
+            ticket.user_id = self.users["resolver"]
+        ticket.action_acknowledge()  # leaves only the resolution clock running
+
+        def notices(partner, subject):
+            return self.env["mail.mail"].search(
+                [
+                    ("res_id", "=", ticket.id),
+                    ("model", "=", "helpdesk.ticket"),
+                    ("recipient_ids", "in", partner.ids),
+                    ("subject", "ilike", subject),
+                ]
+            )
+
+        with freeze_time(utc(2026, 11, 23, 9, 40)):  # 75 % of one hour: 09:45
+            self.env["itsm.deadline"]._cron_sweep()
+        self.assertFalse(notices(self.users["resolver"].partner_id, "SLA warning"))
+        with freeze_time(utc(2026, 11, 23, 9, 46)):
+            self.env["itsm.deadline"]._cron_sweep()
+            self.env["itsm.deadline"]._cron_sweep()
+        self.assertEqual(
+            len(notices(self.users["resolver"].partner_id, "SLA warning")), 1
+        )
+        self.assertEqual(len(notices(manager.partner_id, "SLA warning")), 1)
+        with freeze_time(utc(2026, 11, 23, 10, 1)):
+            self.env["itsm.deadline"]._cron_sweep()
+        self.assertEqual(len(notices(manager.partner_id, "SLA breached")), 1)
+        self.assertIn(manager, ticket.activity_ids.user_id)
