@@ -13,6 +13,9 @@ TRIGGERS = [
     ("sla_warning", "SLA warning share reached"),
     ("sla_breached", "SLA target breached"),
 ]
+# First key of the advisory locks taken while sweeping a rule.
+_LOCK_NAMESPACE = 0x1751
+
 RECIPIENTS = [
     ("handler", "The handler"),
     ("supervisor", "The handler's supervisor"),
@@ -150,16 +153,28 @@ class ItsmEscalationRule(models.Model):
             domain += [("recurrence_count", ">=", self.min_recurrence)]
         return domain
 
-    @api.model
     def _run_due(self, now=None, batch_size=2000):
-        """Fire every due rung once: one query per rule, each ticket claimed
+        """Fire every due rung (of these rules, or of all active ones) once:
+        one query per rule, each ticket claimed
         by inserting its log line (a unique constraint makes concurrent
         workers and restarts harmless)."""
         now = now or fields.Datetime.now()
         Ticket = self.env["helpdesk.ticket"].sudo()
         fired = 0
         Log = self.env["itsm.escalation.log"].sudo()
-        for rule in self.search([("active", "=", True)]):
+        for rule in self or self.search([("active", "=", True)]):
+            # Another worker sweeping this rule right now: leave it the rule
+            # (the unique log line would refuse a second notice anyway, with
+            # a serialization error instead of a quiet skip).
+            self.env.cr.execute(
+                SQL(
+                    "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                    _LOCK_NAMESPACE,
+                    rule.id,
+                )
+            )
+            if not self.env.cr.fetchone()[0]:
+                continue
             logged = Log._search([("rule_id", "=", rule.id)]).subselect("ticket_id")
             query = Ticket._search(
                 rule._due_domain(now) + [("id", "not in", logged)], limit=batch_size

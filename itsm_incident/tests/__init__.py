@@ -11,3 +11,4 @@ from . import test_escalation
 from . import test_intake_email
 from . import test_phone_intake
 from . import test_portal
+from . import test_concurrent_sweeps
