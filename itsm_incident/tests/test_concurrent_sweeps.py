@@ -12,7 +12,7 @@ class TestConcurrentSweeps(TransactionCase):
     def committed(self, work):
         with self.registry.cursor() as cr:
             result = work(api.Environment(cr, SUPERUSER_ID, {}))
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit (its own connection)
             return result
 
     def setUp(self):
@@ -68,7 +68,7 @@ class TestConcurrentSweeps(TransactionCase):
                     rule = env["itsm.escalation.rule"].browse(self.rule_id)
                     barrier.wait(timeout=30)
                     fired.append(rule._run_due(now=self.created + timedelta(minutes=6)))
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit (its own connection)
             except Exception as error:  # noqa: BLE001 - reported by the test
                 errors.append(error)
 
