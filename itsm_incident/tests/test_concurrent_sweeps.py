@@ -10,9 +10,11 @@ class TestConcurrentSweeps(TransactionCase):
     two database connections: each rung fires once (INC-9, DESIGN §3)."""
 
     def committed(self, work):
+        """Run ``work`` in its own transaction on its own connection and
+        commit it, so that the other connections see it."""
         with self.registry.cursor() as cr:
             result = work(api.Environment(cr, SUPERUSER_ID, {}))
-            cr.commit()  # pylint: disable=invalid-commit (its own connection)
+            cr.commit()  # pylint: disable=invalid-commit
             return result
 
     def setUp(self):
@@ -68,7 +70,7 @@ class TestConcurrentSweeps(TransactionCase):
                     rule = env["itsm.escalation.rule"].browse(self.rule_id)
                     barrier.wait(timeout=30)
                     fired.append(rule._run_due(now=self.created + timedelta(minutes=6)))
-                    cr.commit()  # pylint: disable=invalid-commit (its own connection)
+                    cr.commit()  # pylint: disable=invalid-commit
             except Exception as error:  # noqa: BLE001 - reported by the test
                 errors.append(error)
 
