@@ -7,6 +7,11 @@ STATUS_ORDER = ["breached", "warning", "on_track", "paused", "met"]
 KINDS = ("response", "resolution")
 
 
+def _number(value):
+    """A number as people write it: 72, 0.5."""
+    return f"{value:g}"
+
+
 class ItsmTicketSla(models.AbstractModel):
     """The SLA of a ticket (INC-8): response and resolution clocks on the
     tracked-deadline mechanism, from the priority's targets, paused in
@@ -29,7 +34,9 @@ class ItsmTicketSla(models.AbstractModel):
         compute="_compute_sla_status",
         search="_search_sla_status",
     )
-    sla_explanation = fields.Text(string="Why this deadline", readonly=True, copy=False)
+    sla_explanation = fields.Text(
+        string="Why this deadline", compute="_compute_sla_explanation"
+    )
 
     def _compute_sla_status(self):
         deadlines = (
@@ -43,6 +50,41 @@ class ItsmTicketSla(models.AbstractModel):
             ticket.sla_status = next(
                 (status for status in STATUS_ORDER if status in statuses), False
             )
+
+    @api.depends_context("lang")
+    def _compute_sla_explanation(self):
+        """Why each deadline is what it is, in the reader's language: the
+        priority's target, the calendar it is measured in, the time used
+        before a pause."""
+        deadlines = (
+            self.env["itsm.deadline"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        by_ticket = deadlines.grouped("res_id")
+        for ticket in self:
+            lines = []
+            for deadline in by_ticket.get(ticket.id, deadlines[:0]).sorted("kind"):
+                kind = (
+                    self.env._("response")
+                    if deadline.kind == "response"
+                    else self.env._("resolution")
+                )
+                line = self.env._(
+                    "%(priority)s: %(kind)s within %(hours)s h of working time "
+                    "in “%(calendar)s”.",
+                    priority=ticket.sudo().itsm_priority_id.name or "-",
+                    kind=kind,
+                    hours=_number(deadline.target_minutes / 60),
+                    calendar=deadline.calendar_id.name,
+                )
+                if deadline.consumed_minutes and deadline.state != "done":
+                    line += " " + self.env._(
+                        "%(minutes)s working minutes were used before a pause.",
+                        minutes=_number(deadline.consumed_minutes),
+                    )
+                lines.append(line)
+            ticket.sla_explanation = "\n".join(reversed(lines))
 
     def _search_sla_status(self, operator, value):
         if operator not in ("=", "in"):
@@ -160,7 +202,7 @@ class ItsmTicketSla(models.AbstractModel):
                     kind=self.env._("response")
                     if kind == "response"
                     else self.env._("resolution"),
-                    hours=f"{hours:g}",
+                    hours=_number(hours),
                     calendar=calendar.name,
                 ),
             )
@@ -227,9 +269,6 @@ class ItsmTicketSla(models.AbstractModel):
                 "response_met": response.met,
                 "resolution_met": resolution.met,
                 "sla_breached_at": min(breaches) if breaches else False,
-                "sla_explanation": "\n".join(
-                    filter(None, (response.explanation, resolution.explanation))
-                ),
             }
             changed = {
                 name: value for name, value in vals.items() if ticket[name] != value

@@ -85,6 +85,12 @@ class TestTicketSla(ItsmCase):
             ticket.stage_id = self.in_progress
         # 20 minutes used, 40 left from Tuesday 14:00
         self.assertEqual(ticket.resolution_deadline, utc(2026, 11, 24, 14, 40))
+        self.assertIn(
+            "20 working minutes were used before a pause", ticket.sla_explanation
+        )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["itsm_incident"], ["zh_CN"])
+        self.assertIn("四级", ticket.with_context(lang="zh_CN").sla_explanation)
 
     def test_priority_change_retargets_with_the_time_used(self):
         self.env.ref("itsm_incident.itsm_priority_2").write(
