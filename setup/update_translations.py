@@ -31,7 +31,7 @@ def main():
     i18n = ROOT / args.addon / "i18n"
     i18n.mkdir(exist_ok=True)
     pot_path = i18n / f"{args.addon}.pot"
-    subprocess.run(
+    export = subprocess.run(
         [
             "bash",
             "-c",
@@ -43,7 +43,11 @@ def main():
             str(pot_path),
         ],
         check=True,
+        capture_output=True,
+        text=True,
     )
+    if "Failed to extract" in export.stderr:
+        sys.exit(f"Term extraction failed; the .po is left as it was:\n{export.stderr}")
     pot = polib.pofile(pot_path)
     po_path = i18n / f"{args.lang}.po"
     old = polib.pofile(po_path) if po_path.exists() else polib.POFile()
