@@ -735,17 +735,14 @@ class HelpdeskTicket(models.Model):
             )
         )
         field_ids = self.env["ir.model.fields"]._get_ids(self._name)
+        tracked = [field_ids.get(name) for name in self._itsm_timeline_fields()]
         trackings = (
             self.env["mail.tracking.value"]
             .sudo()
             .search(
                 [
                     ("mail_message_id", "in", messages.ids),
-                    (
-                        "field_id",
-                        "in",
-                        [field_ids[name] for name in self._itsm_timeline_fields()],
-                    ),
+                    ("field_id", "in", [field_id for field_id in tracked if field_id]),
                 ]
             )
             ._filter_has_field_access(self.env)
