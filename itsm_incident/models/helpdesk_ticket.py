@@ -821,3 +821,13 @@ class HelpdeskTicket(models.Model):
         if self.resolution_target_hours:
             return self.env._("Within %(hours)s h", hours=hours)
         return ""
+
+    def _itsm_priority_text(self):
+        """The priority and the name of its level, once when both read the same."""
+        self.ensure_one()
+        if not self.itsm_priority:
+            return ""
+        labels = dict(self._fields["itsm_priority"]._description_selection(self.env))
+        label = labels[self.itsm_priority]
+        name = self.itsm_priority_id.name
+        return f"{label} ({name})" if name and name != label else label

@@ -104,7 +104,14 @@ class TestIncidentRecord(ItsmCase):
         self.assertEqual(report_type, "html")
         return " ".join(lxml_html.fromstring(html).text_content().split())
 
+    def datetime_text(self, value):
+        return self.env["ir.qweb.field.datetime"].value_to_html(
+            value, {"hide_seconds": True}
+        )
+
     def test_the_form_prints_what_a_reader_looks_for(self):
+        ticket = self.ticket
+        self.assertTrue(ticket.resolution_deadline, "the SLA has set it")
         text = self.render_text(self.ticket)
         for expected in (
             f"Incident Record Form {self.ticket.number}",
@@ -131,6 +138,7 @@ class TestIncidentRecord(ItsmCase):
             f"Handler {self.users['resolver'].name}",
             f"Acknowledged by {self.users['resolver'].name}",
             "Response time 10 min",
+            f"Resolution deadline {self.datetime_text(ticket.resolution_deadline)}",
             "The printer jams on every second page.",
         ):
             self.assertIn(expected, text)
@@ -233,6 +241,7 @@ class TestIncidentRecord(ItsmCase):
             "部门 Division / Business",
             "联系电话 +86 10 8888 6666",
             "日期 操作人 内容",
+            "优先级 二级 解决时间",
             "更新 申报甄别: To Screen → Valid",
             "处理过程",
             "响应时间 10 分钟",
