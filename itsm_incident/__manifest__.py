@@ -29,12 +29,16 @@
         "views/itsm_escalation_rule_views.xml",
         "views/resource_calendar_views.xml",
         "views/res_config_settings_views.xml",
+        "report/helpdesk_ticket_report.xml",
         "views/itsm_menus.xml",
         "views/itsm_event_source_views.xml",
         "wizards/itsm_phone_intake_wizard_views.xml",
     ],
     "demo": ["demo/itsm_demo.xml"],
     "assets": {
+        "web.report_assets_common": [
+            "itsm_incident/static/src/scss/incident_record.scss",
+        ],
         "web.assets_tests": [
             "itsm_incident/static/src/tours/*.js",
         ],

@@ -1,4 +1,5 @@
 from . import test_access
+from . import test_incident_record
 from . import test_monitoring_events
 from . import test_ticket
 from . import test_tour
