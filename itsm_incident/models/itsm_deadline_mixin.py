@@ -22,6 +22,18 @@ class ItsmDeadlineMixin(models.AbstractModel):
         for record in self:
             record.itsm_deadline_ids = by_record.get(record.id, deadlines[:0])
 
+    def _itsm_clocks_by_record(self):
+        """{record id: itsm.deadline} for these records, in one query.
+
+        sudo: deadlines mirror records the caller already reads; users have
+        no write access to them."""
+        deadlines = (
+            self.env["itsm.deadline"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        return dict(deadlines.grouped("res_id"), none=deadlines[:0])
+
     def _itsm_deadlines(self, kind):
         return self.env["itsm.deadline"].search(
             [

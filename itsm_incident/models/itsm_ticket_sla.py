@@ -39,12 +39,8 @@ class ItsmTicketSla(models.AbstractModel):
     )
 
     def _compute_sla_status(self):
-        deadlines = (
-            self.env["itsm.deadline"]
-            .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
-        )
-        by_ticket = deadlines.grouped("res_id")
+        by_ticket = self._itsm_clocks_by_record()
+        deadlines = by_ticket["none"]
         for ticket in self:
             statuses = by_ticket.get(ticket.id, deadlines[:0]).mapped("status")
             ticket.sla_status = next(
@@ -56,12 +52,8 @@ class ItsmTicketSla(models.AbstractModel):
         """Why each deadline is what it is, in the reader's language: the
         priority's target, the calendar it is measured in, the time used
         before a pause."""
-        deadlines = (
-            self.env["itsm.deadline"]
-            .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
-        )
-        by_ticket = deadlines.grouped("res_id")
+        by_ticket = self._itsm_clocks_by_record()
+        deadlines = by_ticket["none"]
         for ticket in self:
             lines = []
             for deadline in by_ticket.get(ticket.id, deadlines[:0]).sorted("kind"):
@@ -135,12 +127,10 @@ class ItsmTicketSla(models.AbstractModel):
 
     def _itsm_sla_follow(self, before):
         now = fields.Datetime.now()
-        # sudo: the clocks follow the ticket whoever changes it; users only
-        # read deadlines.
-        Deadline = self.env["itsm.deadline"].sudo()
-        by_ticket = Deadline.search(
-            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
-        ).grouped("res_id")
+        # The clocks (sudo, see _itsm_clocks_by_record) follow the ticket
+        # whoever changes it.
+        by_ticket = self._itsm_clocks_by_record()
+        Deadline = by_ticket["none"]
         started = self.env[self._name]
         for ticket in self:
             priority, stage, acknowledged = before[ticket.id]
@@ -153,9 +143,7 @@ class ItsmTicketSla(models.AbstractModel):
             if ticket.acknowledged_date and not acknowledged and "response" in clocks:
                 clocks["response"]._stop(at=ticket.acknowledged_date)
             if ticket.stage_id != stage:
-                all_clocks = Deadline.browse(
-                    [d.id for deadlines in clocks.values() for d in deadlines]
-                )
+                all_clocks = by_ticket.get(ticket.id, Deadline)
                 if ticket.stage_id.closed:
                     all_clocks._stop(at=now)
                 elif stage.closed and "resolution" in clocks:
@@ -252,12 +240,8 @@ class ItsmTicketSla(models.AbstractModel):
     def _itsm_sla_sync(self):
         """Mirror the clocks on the ticket: deadlines, met flags, first breach
         and the explanation, for lists, searches and KPIs."""
-        deadlines = (
-            self.env["itsm.deadline"]
-            .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
-        )
-        by_ticket = deadlines.grouped("res_id")
+        by_ticket = self._itsm_clocks_by_record()
+        deadlines = by_ticket["none"]
         for ticket in self:
             clocks = by_ticket.get(ticket.id, deadlines[:0]).grouped("kind")
             response = clocks.get("response", deadlines[:0])

@@ -1,3 +1,7 @@
+from datetime import datetime
+
+import pytz
+
 from odoo import Command
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
@@ -122,3 +126,35 @@ class ItsmCase(TransactionCase):
     def readable(self, role, tickets):
         """The tickets among `tickets` that the role's user can read."""
         return tickets.with_user(self.users[role]).search([("id", "in", tickets.ids)])
+
+
+SHANGHAI = pytz.timezone("Asia/Shanghai")
+
+
+def utc(*args):
+    """A naive UTC datetime (as Odoo stores it) from Shanghai local time."""
+    return SHANGHAI.localize(datetime(*args)).astimezone(pytz.utc).replace(tzinfo=None)
+
+
+def office_calendar(env, name, periods=((9, 18, "morning"),)):
+    """A Monday-to-Friday calendar in Shanghai with these daily periods."""
+    return env["resource.calendar"].create(
+        {
+            "name": name,
+            "tz": "Asia/Shanghai",
+            "attendance_ids": [Command.clear()]
+            + [
+                Command.create(
+                    {
+                        "name": f"{weekday} {period}",
+                        "dayofweek": str(weekday),
+                        "hour_from": start,
+                        "hour_to": stop,
+                        "day_period": period,
+                    }
+                )
+                for weekday in range(5)
+                for start, stop, period in periods
+            ],
+        }
+    )

@@ -1,19 +1,8 @@
-from datetime import datetime
-
-import pytz
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import ValidationError
 
-from .common import ItsmCase
-
-SHANGHAI = pytz.timezone("Asia/Shanghai")
-
-
-def utc(*args):
-    """Naive UTC (as Odoo stores it) from Shanghai local time."""
-    return SHANGHAI.localize(datetime(*args)).astimezone(pytz.utc).replace(tzinfo=None)
+from .common import ItsmCase, office_calendar, utc
 
 
 class TestTicketSla(ItsmCase):
@@ -22,25 +11,7 @@ class TestTicketSla(ItsmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.office = cls.env["resource.calendar"].create(
-            {
-                "name": "Office 9-18",
-                "tz": "Asia/Shanghai",
-                "attendance_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "name": str(day),
-                            "dayofweek": str(day),
-                            "hour_from": 9,
-                            "hour_to": 18,
-                            "day_period": "morning",
-                        }
-                    )
-                    for day in range(5)
-                ],
-            }
-        )
+        cls.office = office_calendar(cls.env, "Office 9-18")
         cls.env.company.resource_calendar_id = cls.office
         cls.awaiting = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
         cls.done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
