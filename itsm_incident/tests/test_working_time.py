@@ -1,16 +1,7 @@
-from datetime import datetime
-
-import pytz
-
 from odoo import Command
 from odoo.tests.common import TransactionCase
 
-SHANGHAI = pytz.timezone("Asia/Shanghai")
-
-
-def utc(*args):
-    """A naive UTC datetime (as Odoo stores it) from Shanghai local time."""
-    return SHANGHAI.localize(datetime(*args)).astimezone(pytz.utc).replace(tzinfo=None)
+from .common import office_calendar, utc
 
 
 class TestWorkingTime(TransactionCase):
@@ -20,26 +11,10 @@ class TestWorkingTime(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        day = [(9, 12, "morning"), (13, 18, "afternoon")]
-        cls.office = cls.env["resource.calendar"].create(
-            {
-                "name": "Shanghai office",
-                "tz": "Asia/Shanghai",
-                "attendance_ids": [Command.clear()]
-                + [
-                    Command.create(
-                        {
-                            "name": f"{weekday} {period}",
-                            "dayofweek": str(weekday),
-                            "hour_from": start,
-                            "hour_to": stop,
-                            "day_period": period,
-                        }
-                    )
-                    for weekday in range(5)
-                    for start, stop, period in day
-                ],
-            }
+        cls.office = office_calendar(
+            cls.env,
+            "Shanghai office",
+            ((9, 12, "morning"), (13, 18, "afternoon")),
         )
         cls.around_the_clock = cls.env.ref("itsm_incident.calendar_24x7")
 
