@@ -11,6 +11,7 @@ from . import itsm_deadline_mixin
 from . import itsm_ticket_sla
 from . import itsm_ticket_recurrence
 from . import helpdesk_ticket_stage
+from . import helpdesk_ticket_team
 from . import res_company
 from . import res_users
 from . import res_config_settings

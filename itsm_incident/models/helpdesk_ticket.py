@@ -203,13 +203,14 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("impact", "urgency", "priority_override")
     def _compute_itsm_priority(self):
-        matrix = self.env["itsm.priority.matrix"]._priority_map()
+        matrix = self.env["itsm.priority.matrix"]._level_map()
         for ticket in self:
             # sudo: the override is a manager-only field, but everyone's
             # ticket shows the priority it gives.
             override = ticket.sudo().priority_override
-            cell = matrix.get((ticket.impact, ticket.urgency))
-            ticket.itsm_priority = override or (cell.level if cell else False)
+            ticket.itsm_priority = override or matrix.get(
+                (ticket.impact, ticket.urgency)
+            )
 
     @api.depends("itsm_priority")
     def _compute_priority(self):
@@ -222,21 +223,16 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("itsm_priority")
     def _compute_itsm_priority_id(self):
-        # sudo: the four priority levels are configuration every ticket
-        # reader may see; portal and e-mail creations compute them too.
-        levels = {p.level: p for p in self.env["itsm.priority"].sudo().search([])}
+        levels = self.env["itsm.priority"]._level_data()
         for ticket in self:
-            ticket.itsm_priority_id = levels.get(ticket.itsm_priority)
+            level = levels.get(ticket.itsm_priority)
+            ticket.itsm_priority_id = level[0] if level else False
 
     @api.depends("itsm_priority", "impact")
     def _compute_grade(self):
-        # sudo: grade rules are configuration, applied to any creator's ticket.
-        rules = self.env["itsm.grade.rule"].sudo().search([])  # pylint: disable=no-search-all
         Rule = self.env["itsm.grade.rule"]
         for ticket in self:
-            ticket.grade = Rule._grade_for(
-                rules, ticket.sudo().itsm_priority_id, ticket.impact
-            )
+            ticket.grade = Rule._grade_for(ticket.itsm_priority, ticket.impact)
             ticket.is_major = ticket.grade == "major"
 
     @api.depends("acknowledged_date")
@@ -428,13 +424,11 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _itsm_category_teams(self):
         """{category id: team} for the teams that list categories."""
-        team_by_category = {}
-        for team in self.env["helpdesk.ticket.team"].search(
-            [("category_ids", "!=", False)]
-        ):
-            for category_id in team.category_ids.ids:
-                team_by_category.setdefault(category_id, team)
-        return team_by_category
+        Team = self.env["helpdesk.ticket.team"]
+        return {
+            category_id: Team.browse(team_id)
+            for category_id, team_id in Team._itsm_team_by_category().items()
+        }
 
     @api.model
     def _itsm_team_of_category(self, category, category_teams):
@@ -480,11 +474,12 @@ class HelpdeskTicket(models.Model):
         members = tickets.team_id.user_ids
         if not members:
             return
+        weights = {
+            level: weight
+            for level, (_id, weight) in self.env["itsm.priority"]._level_data().items()
+        }
         # sudo: workloads count every open ticket of the candidates, also
         # those the creator may not read; only counts leave this method.
-        weights = {
-            p.level: p.load_weight for p in self.env["itsm.priority"].sudo().search([])
-        }
         load = defaultdict(int)
         for user, level, count in self.sudo()._read_group(
             [("user_id", "in", members.ids), ("stage_id.closed", "=", False)],

@@ -174,17 +174,20 @@ class ItsmDeadline(models.Model):
         start=None,
         warn_share=0.75,
         explanation=False,
+        restart=True,
     ):
-        """Start (or restart) the ``kind`` deadline of ``records``, all with
-        the same target: due and warning times are computed once."""
+        """Start (or, with ``restart``, start again) the ``kind`` deadline of
+        ``records``, all with the same target: due and warning times are
+        computed once."""
         start = start or self._now()
-        self.search(
-            [
-                ("res_model", "=", records._name),
-                ("res_id", "in", records.ids),
-                ("kind", "=", kind),
-            ]
-        ).unlink()
+        if restart:
+            self.search(
+                [
+                    ("res_model", "=", records._name),
+                    ("res_id", "in", records.ids),
+                    ("kind", "=", kind),
+                ]
+            ).unlink()
         intervals = calendar._itsm_intervals()
         deadline = calendar._itsm_add_working_minutes(start, target_minutes, intervals)
         warn_at = (

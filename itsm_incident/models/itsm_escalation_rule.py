@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
@@ -200,14 +200,37 @@ class ItsmEscalationRule(models.Model):
         return fired
 
     @api.model
+    @tools.ormcache()
+    def _creation_thresholds(self):
+        """Minutes after creation at which rungs may fall due, cached until
+        a rule changes."""
+        return tuple(
+            sorted(
+                set(
+                    self.search(
+                        [("trigger", "in", ("unacknowledged", "unresolved"))]
+                    ).mapped("threshold_minutes")
+                )
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
     def _schedule_for(self, tickets):
         """Wake the sweep when the rungs of new tickets fall due."""
-        thresholds = {
-            rule.threshold_minutes
-            for rule in self.search(
-                [("trigger", "in", ("unacknowledged", "unresolved"))]
-            )
-        }
+        thresholds = self._creation_thresholds()
         if thresholds and tickets:
             now = fields.Datetime.now()
             self.env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")._trigger(

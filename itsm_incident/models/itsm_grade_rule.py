@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from .itsm_priority_matrix import IMPACTS
 
@@ -23,15 +23,35 @@ class ItsmGradeRule(models.Model):
     grade = fields.Selection(GRADES, required=True)
     active = fields.Boolean(default=True)
 
-    def _matches(self, priority, impact):
-        self.ensure_one()
-        return (not self.priority_ids or priority in self.priority_ids) and (
-            not self.impact or self.impact == impact
+    @api.model
+    @tools.ormcache()
+    def _rules_data(self):
+        """The active rules in order as (levels, impact, grade), cached until
+        a rule changes."""
+        # sudo: grade rules are configuration, applied to any creator's ticket.
+        return tuple(
+            (frozenset(rule.priority_ids.mapped("level")), rule.impact, rule.grade)
+            for rule in self.sudo().search([("active", "=", True)])
         )
 
     @api.model
-    def _grade_for(self, rules, priority, impact):
-        for rule in rules:
-            if rule._matches(priority, impact):
-                return rule.grade
+    def _grade_for(self, level, impact):
+        for levels, rule_impact, grade in self._rules_data():
+            if (not levels or level in levels) and (
+                not rule_impact or rule_impact == impact
+            ):
+                return grade
         return "general"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()

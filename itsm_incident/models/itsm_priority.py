@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 PRIORITY_LEVELS = [("1", "P1"), ("2", "P2"), ("3", "P3"), ("4", "P4")]
 # helpdesk_mgmt's own priority (0 low … 3 very high) mirrors ours (1 highest).
@@ -84,6 +84,21 @@ class ItsmPriority(models.Model):
                 if priority.response_immediate
                 else priority.response_target_hours
             )
+
+    @api.model
+    @tools.ormcache()
+    def _level_data(self):
+        """{level: (id, load weight)}, cached until a level changes."""
+        # sudo: the four levels are configuration every ticket reader uses.
+        return {
+            priority.level: (priority.id, priority.load_weight)
+            for priority in self.sudo().search([])  # pylint: disable=no-search-all
+        }
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
 
     @api.model
     def _immediate_target_hours(self):

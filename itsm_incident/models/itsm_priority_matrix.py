@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 IMPACTS = [("minor", "Minor"), ("moderate", "Moderate"), ("severe", "Severe")]
@@ -86,6 +86,7 @@ class ItsmPriorityMatrix(models.Model):
             self._check_monotonic(future)
         old = {cell.id: cell.priority_id for cell in self}
         result = super().write(vals)
+        self.env.registry.clear_cache()
         changed = self.filtered(lambda cell: cell.priority_id != old[cell.id])
         if changed and not batch:
             self.env["helpdesk.ticket"]._itsm_follow_matrix(changed)
@@ -121,6 +122,15 @@ class ItsmPriorityMatrix(models.Model):
         if changed:
             self.env["helpdesk.ticket"]._itsm_follow_matrix(changed)
         return changed
+
+    @api.model
+    @tools.ormcache()
+    def _level_map(self):
+        """{(impact, urgency): level}, cached until a cell changes."""
+        return {
+            (impact, urgency): priority.level
+            for (impact, urgency), priority in self._priority_map().items()
+        }
 
     @api.model
     def _priority_map(self):

@@ -228,6 +228,7 @@ class ItsmTicketSla(models.AbstractModel):
                     start=start,
                     warn_share=share,
                     explanation=explanation,
+                    restart=False,  # only tickets without clocks get here
                 )
         self._itsm_sla_sync()
 
