@@ -244,22 +244,14 @@ class HelpdeskTicket(models.Model):
                 else 0.0
             )
 
-    @api.depends("user_id", "category_id")
-    def _compute_team_id(self):
-        """The team from the category (the team listing it or one of its
-        parents) comes first; helpdesk_mgmt's own rule otherwise."""
-        teams = self.env["helpdesk.ticket.team"].search([("category_ids", "!=", False)])
-        team_by_category = {}
-        for team in teams:
-            for category in team.category_ids:
-                team_by_category.setdefault(category, team)
-        for ticket in self:
-            category = ticket.category_id
-            while category and category not in team_by_category:
-                category = category.parent_id
-            if category:
-                ticket.team_id = team_by_category[category]
-        return super()._compute_team_id()
+    @api.onchange("category_id")
+    def _onchange_category_id_team(self):
+        """Choosing a category proposes the team that handles it."""
+        team = self._itsm_team_of_category(
+            self.category_id, self._itsm_category_teams()
+        )
+        if team:
+            self.team_id = team
 
     # ------------------------------------------------------------------
     # Constraints
@@ -355,6 +347,14 @@ class HelpdeskTicket(models.Model):
     def write(self, vals):
         if vals.get("urgent"):
             vals["urgency"] = "high"
+        if vals.get("category_id") and "team_id" not in vals:
+            # A new category brings its team (not a new assignee alone).
+            team = self._itsm_team_of_category(
+                self.env["helpdesk.ticket.category"].browse(vals["category_id"]),
+                self._itsm_category_teams(),
+            )
+            if team:
+                vals["team_id"] = team.id
         if "user_id" in vals:
             for ticket in self.filtered(
                 lambda t: t.user_id and t.user_id.id != vals["user_id"]

@@ -271,3 +271,26 @@ class TestClassificationAndAssignment(ItsmCase):
             else self.users["resolver"]
         )
         self.assertEqual(ticket.reassignment_count, 1)
+
+
+class TestTeamFollowsTheCategoryOnly(ItsmCase):
+    def test_assigning_keeps_the_team_and_recategorising_moves_it(self):
+        equipment = self.env.ref("itsm_incident.category_service_equipment")
+        self.network_team.category_ids = equipment
+        ticket = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Switch port dead",
+                "description": "x",
+                "category_id": equipment.id,
+                "team_id": self.desk_team.id,
+            }
+        )
+        self.assertEqual(ticket.team_id, self.desk_team, "an explicit team is kept")
+        ticket.user_id = self.users["agent"]
+        self.assertEqual(ticket.team_id, self.desk_team, "assigning keeps the team")
+        leaf = self.env.ref("itsm_incident.category_service_equipment_non_production")
+        ticket.category_id = leaf
+        self.assertEqual(ticket.team_id, self.network_team)
+        form = Form(self.env["helpdesk.ticket"])
+        form.category_id = leaf
+        self.assertEqual(form.team_id, self.network_team)
