@@ -238,8 +238,10 @@ class HelpdeskTicket(models.Model):
     @api.depends("acknowledged_date")
     def _compute_response_minutes(self):
         for ticket in self:
+            # Never negative: create_date keeps microseconds, now() does not.
             ticket.response_minutes = (
-                (ticket.acknowledged_date - ticket.create_date).total_seconds() / 60
+                max((ticket.acknowledged_date - ticket.create_date).total_seconds(), 0)
+                / 60
                 if ticket.acknowledged_date and ticket.create_date
                 else 0.0
             )
@@ -383,6 +385,11 @@ class HelpdeskTicket(models.Model):
             if not ticket.user_id:
                 vals["user_id"] = self.env.uid
             ticket.write(vals)
+        # The reporter hears that someone is on it (a user action on a few
+        # tickets: one post each).
+        template = self.env.ref("itsm_incident.mail_template_acknowledged")
+        for ticket in to_acknowledge.filtered("partner_id"):
+            ticket.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
         return True
 
     def action_screen_valid(self):

@@ -88,9 +88,11 @@ class TestEscalationLadder(ItsmCase):
         self.sweep(31)
         # The division leader's own rung, and the notice to every department
         # manager (with IT management in copy) that the fault is not removed.
-        to_leader = self.mails_to(leader.partner_id)
+        to_leader = self.mails_to(leader.partner_id, "[")
         self.assertEqual(len(to_leader), 2)
         self.assertIn(manager.email, to_leader.filtered("email_cc").email_cc)
+        notice = self.mails_to(leader.partner_id, "Fault notice")
+        self.assertIn("not removed yet", notice.body_html)
         self.assertEqual(
             self.fired(),
             {

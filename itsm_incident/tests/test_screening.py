@@ -264,6 +264,7 @@ class TestClassificationAndAssignment(ItsmCase):
         self.assertGreaterEqual(ticket.response_minutes, 0)
         with self.assertRaisesRegex(UserError, "already acknowledged"):
             ticket.action_acknowledge()
+        self.assertFalse(ticket.partner_id, "no reporter, nobody to tell")
         first = ticket.user_id
         ticket.user_id = (
             self.users["agent"]
@@ -294,3 +295,14 @@ class TestTeamFollowsTheCategoryOnly(ItsmCase):
         form = Form(self.env["helpdesk.ticket"])
         form.category_id = leaf
         self.assertEqual(form.team_id, self.network_team)
+
+
+class TestAcknowledgementNotice(ItsmCase):
+    def test_the_reporter_hears_the_ticket_is_acknowledged(self):
+        ticket = self.ticket_customer
+        ticket.with_user(self.users["resolver"]).action_acknowledge()
+        told = ticket.message_ids.filtered(
+            lambda m: "has been acknowledged" in (m.body or "")
+        )
+        self.assertEqual(len(told), 1)
+        self.assertIn(self.portal_company, told.partner_ids)
