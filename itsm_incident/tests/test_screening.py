@@ -306,3 +306,32 @@ class TestAcknowledgementNotice(ItsmCase):
         )
         self.assertEqual(len(told), 1)
         self.assertIn(self.portal_company, told.partner_ids)
+
+
+class TestAssigneeNotices(ItsmCase):
+    def test_one_notice_per_assignee_for_a_batch(self):
+        team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Storm", "user_ids": [Command.set([self.users["agent"].id])]}
+        )
+        Ticket = self.env["helpdesk.ticket"].with_context(tracking_disable=False)
+        single = Ticket.create({"name": "One", "description": "x", "team_id": team.id})
+        batch = Ticket.create(
+            [
+                {"name": f"Alert {i}", "description": "x", "team_id": team.id}
+                for i in range(5)
+            ]
+        )
+        self.assertEqual(set(batch.user_id.ids), {self.users["agent"].id})
+        notices = self.env["mail.message"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "in", (single | batch).ids),
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.users["agent"].partner_id.ids),
+            ]
+        )
+        self.assertEqual(len(notices), 2, "one for the single ticket, one digest")
+        digest = notices.filtered(lambda m: "5 tickets" in (m.subject or ""))
+        self.assertEqual(len(digest), 1)
+        for ticket in batch:
+            self.assertIn(ticket.display_name, digest.body)
