@@ -6,6 +6,8 @@ from . import itsm_event_source
 from . import itsm_event_nature
 from . import itsm_makeup_workday
 from . import resource_calendar
+from . import resource_calendar_attendance
+from . import resource_calendar_leaves
 from . import itsm_deadline
 from . import itsm_deadline_mixin
 from . import itsm_ticket_sla

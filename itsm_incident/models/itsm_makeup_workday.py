@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 WEEKDAYS = [
     ("0", "Monday"),
@@ -39,3 +39,17 @@ class ItsmMakeupWorkday(models.Model):
             "A calendar has one make-up working day per date.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Working intervals are cached per calendar and week.
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()

@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 from ..tools.working_time import add_working_minutes, working_minutes
 
@@ -26,31 +26,19 @@ class ResourceCalendar(models.Model):
         working-time functions: attendances less leaves (public holidays) plus
         make-up working days, as aware datetimes.
 
-        The function reads the calendar by aligned weeks and remembers them,
-        so that many deadlines planned with it cost a few queries in all."""
+        The calendar is read by aligned weeks, cached until the calendar, its
+        attendances, its leaves or its make-up days change."""
         self.ensure_one()
-        tz = pytz.timezone(self.tz or "UTC")
-        weeks = {}
-
-        def week(index):
-            if index not in weeks:
-                start = _EPOCH + index * _WEEK
-                stop = start + _WEEK
-                work = [
-                    (begin, end)
-                    for begin, end, _meta in self._work_intervals_batch(start, stop)[
-                        False
-                    ]
-                ]
-                work += self._itsm_makeup_intervals(start, stop, tz)
-                weeks[index] = _merge(sorted(work))
-            return weeks[index]
 
         def intervals(start, stop):
             first = (start - _EPOCH) // _WEEK
             last = (stop - _EPOCH) // _WEEK
             merged = _merge(
-                [span for index in range(first, last + 1) for span in week(index)]
+                [
+                    span
+                    for index in range(first, last + 1)
+                    for span in self._itsm_week(index)
+                ]
             )
             return [
                 (max(begin, start), min(end, stop))
@@ -59,6 +47,32 @@ class ResourceCalendar(models.Model):
             ]
 
         return intervals
+
+    @tools.ormcache("self.id", "index")
+    def _itsm_week(self, index):
+        """Working intervals of the ``index``-th week since the epoch."""
+        tz = pytz.timezone(self.tz or "UTC")
+        start = _EPOCH + index * _WEEK
+        stop = start + _WEEK
+        work = [
+            (begin, end)
+            for begin, end, _meta in self._work_intervals_batch(start, stop)[False]
+        ]
+        work += self._itsm_makeup_intervals(start, stop, tz)
+        return tuple(_merge(sorted(work)))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
 
     def _itsm_makeup_intervals(self, start, stop, tz):
         days = self.itsm_makeup_day_ids.filtered(

@@ -110,3 +110,18 @@ class TestWorkingTime(TransactionCase):
         )
         with self.assertRaises(ValueError):
             self.add(start, 60, empty)
+
+    def test_a_holiday_entered_later_is_taken_into_account(self):
+        start = utc(2026, 11, 20, 17, 30)
+        self.assertEqual(self.add(start, 60), utc(2026, 11, 23, 9, 30))
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Holiday announced late",
+                "calendar_id": self.office.id,
+                "date_from": utc(2026, 11, 23, 0, 0),
+                "date_to": utc(2026, 11, 23, 23, 59, 59),
+            }
+        )
+        self.assertEqual(self.add(start, 60), utc(2026, 11, 24, 9, 30))
+        self.office.attendance_ids.filtered(lambda a: a.dayofweek == "1").unlink()
+        self.assertEqual(self.add(start, 60), utc(2026, 11, 25, 9, 30))
