@@ -1,3 +1,4 @@
+from . import itsm_config_cache_mixin
 from . import itsm_priority
 from . import itsm_priority_matrix
 from . import itsm_grade_rule

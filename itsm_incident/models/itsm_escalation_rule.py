@@ -35,6 +35,7 @@ class ItsmEscalationRule(models.Model):
     ever."""
 
     _name = "itsm.escalation.rule"
+    _inherit = ["itsm.config.cache.mixin"]
     _description = "ITSM Escalation Rule"
     _order = "sequence, threshold_minutes, id"
 
@@ -213,19 +214,6 @@ class ItsmEscalationRule(models.Model):
                 )
             )
         )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     @api.model
     def _schedule_for(self, tickets):

@@ -10,6 +10,7 @@ class ItsmGradeRule(models.Model):
     matching rule by sequence wins; a ticket no rule matches is general."""
 
     _name = "itsm.grade.rule"
+    _inherit = ["itsm.config.cache.mixin"]
     _description = "ITSM Grade Rule"
     _order = "sequence, id"
 
@@ -42,16 +43,3 @@ class ItsmGradeRule(models.Model):
             ):
                 return grade
         return "general"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 WEEKDAYS = [
     ("0", "Monday"),
@@ -16,6 +16,7 @@ class ItsmMakeupWorkday(models.Model):
     weekend day, that is worked with the hours of another weekday."""
 
     _name = "itsm.makeup.workday"
+    _inherit = ["itsm.config.cache.mixin"]
     _description = "Make-up Working Day"
     _order = "date desc"
 
@@ -39,17 +40,3 @@ class ItsmMakeupWorkday(models.Model):
             "A calendar has one make-up working day per date.",
         ),
     ]
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # Working intervals are cached per calendar and week.
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()

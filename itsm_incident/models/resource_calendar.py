@@ -2,7 +2,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models, tools
+from odoo import fields, models, tools
 
 from ..tools.working_time import add_working_minutes, working_minutes
 
@@ -12,7 +12,8 @@ _EPOCH = datetime(2000, 1, 3, tzinfo=pytz.utc)  # a Monday
 
 
 class ResourceCalendar(models.Model):
-    _inherit = "resource.calendar"
+    _name = "resource.calendar"
+    _inherit = ["resource.calendar", "itsm.config.cache.mixin"]
 
     itsm_makeup_day_ids = fields.One2many(
         "itsm.makeup.workday",
@@ -60,19 +61,6 @@ class ResourceCalendar(models.Model):
         ]
         work += self._itsm_makeup_intervals(start, stop, tz)
         return tuple(_merge(sorted(work)))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
 
     def _itsm_makeup_intervals(self, start, stop, tz):
         days = self.itsm_makeup_day_ids.filtered(
