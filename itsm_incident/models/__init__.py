@@ -13,6 +13,8 @@ from . import itsm_deadline
 from . import itsm_deadline_mixin
 from . import itsm_ticket_sla
 from . import itsm_ticket_recurrence
+from . import itsm_ticket_monitoring
+from . import itsm_ticket_record_form
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
 from . import res_company

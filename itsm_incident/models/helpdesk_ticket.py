@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import create_index, format_datetime, is_html_empty
+from odoo.tools import create_index
 
 from .itsm_grade_rule import GRADES
 from .itsm_priority import HELPDESK_PRIORITY, PRIORITY_LEVELS
@@ -26,7 +26,13 @@ SCREENING_STATES = [
 
 class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
-    _inherit = ["helpdesk.ticket", "itsm.ticket.sla", "itsm.ticket.recurrence"]
+    _inherit = [
+        "helpdesk.ticket",
+        "itsm.ticket.sla",
+        "itsm.ticket.recurrence",
+        "itsm.ticket.monitoring",
+        "itsm.ticket.record.form",
+    ]
 
     # Declaration and screening (INC-2, INC-3)
     declaration_type = fields.Selection(
@@ -131,48 +137,6 @@ class HelpdeskTicket(models.Model):
         aggregator="avg",
     )
     reassignment_count = fields.Integer(readonly=True, copy=False)
-    # Monitoring events (INC-1): see itsm.event.source
-    event_source_id = fields.Many2one(
-        "itsm.event.source",
-        index="btree_not_null",
-        readonly=True,
-        copy=False,
-        ondelete="restrict",
-        help="Monitoring tool whose alert opened this incident.",
-    )
-    event_fingerprint = fields.Char(
-        string="Fingerprint",
-        index="btree_not_null",
-        readonly=True,
-        copy=False,
-        help="Identity of the alert in the monitoring tool: its repeats are "
-        "counted on this incident while it is open.",
-    )
-    event_count = fields.Integer(
-        string="Occurrences",
-        readonly=True,
-        copy=False,
-        help="How many times the monitoring tool sent this alert.",
-    )
-    event_last_seen = fields.Datetime(string="Last seen", readonly=True, copy=False)
-    event_recovered = fields.Boolean(
-        string="Recovered",
-        tracking=True,
-        readonly=True,
-        copy=False,
-        help="The monitoring tool reports the alert resolved; the desk verifies "
-        "the service before closing the incident.",
-    )
-    event_recovered_date = fields.Datetime(
-        string="Recovered on", readonly=True, copy=False
-    )
-    event_storm = fields.Boolean(
-        string="Alert storm",
-        readonly=True,
-        copy=False,
-        help="Counts the new alerts of a source beyond its flood guard.",
-    )
-
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -597,7 +561,7 @@ class HelpdeskTicket(models.Model):
                 ticket.team_id = company.itsm_security_team_id
 
     # ------------------------------------------------------------------
-    # Monitoring events (INC-1)
+    # Monitoring events: the index behind itsm.ticket.monitoring
     # ------------------------------------------------------------------
 
     def init(self):
@@ -611,92 +575,6 @@ class HelpdeskTicket(models.Model):
             where="event_fingerprint IS NOT NULL",
         )
         return super().init()
-
-    @api.model
-    def _itsm_open_event_incidents(self, source, fingerprints):
-        """The open incidents of `source` for these fingerprints, oldest
-        first (so the newest wins when a mapping is built from them)."""
-        if not fingerprints:
-            return self.browse()
-        return self.search(
-            [
-                ("event_source_id", "=", source.id),
-                ("event_fingerprint", "in", list(fingerprints)),
-                ("stage_id.closed", "=", False),
-            ],
-            order="id",
-        )
-
-    @api.model
-    def _itsm_prepare_event_vals(self, source, event, levels, now):
-        """Values of the incident a new alert opens."""
-        impact, urgency = levels
-        vals = self._itsm_event_source_vals(source, now)
-        vals.update(
-            name=self._itsm_event_title(event),
-            description=source._itsm_event_description(event),
-            impact=impact,
-            urgency=urgency,
-            occurrence_date=event["starts_at"] or now,
-            event_fingerprint=event["fingerprint"],
-            event_count=1,
-        )
-        return vals
-
-    @api.model
-    def _itsm_prepare_storm_vals(self, source, now):
-        """Values of the alert storm incident (告警风暴) of a source; its
-        impact and urgency rise with the alerts counted on it."""
-        vals = self._itsm_event_source_vals(source, now)
-        vals.update(
-            name=self.env._("Alert storm from %s", source.name),
-            description=source._itsm_storm_description(),
-            impact="minor",
-            urgency="low",
-            occurrence_date=now,
-            event_count=0,
-            event_storm=True,
-        )
-        return vals
-
-    @api.model
-    def _itsm_event_source_vals(self, source, now):
-        """What every incident of a monitoring source has."""
-        channel = self.env.ref(
-            "itsm_incident.helpdesk_ticket_channel_monitoring", raise_if_not_found=False
-        )
-        vals = {
-            "declaration_type": "incident",
-            "channel_id": channel.id if channel else False,
-            "company_id": source.company_id.id,
-            "event_source_id": source.id,
-            "event_last_seen": now,
-            "event_recovered": False,
-            # Never "assign to the creator": that is the technical user.
-            "user_id": False,
-        }
-        # Without a team on the source, the category's team or the company's
-        # service desk team apply, as for any other ticket.
-        if source.team_id:
-            vals["team_id"] = source.team_id.id
-        if source.category_id:
-            vals["category_id"] = source.category_id.id
-        return vals
-
-    @api.model
-    def _itsm_event_title(self, event):
-        title = (
-            event["summary"] or event["labels"].get("alertname") or event["fingerprint"]
-        )
-        if event.get("service") and event["service"] not in title:
-            title = f"{event['service']}: {title}"
-        return title if len(title) <= 200 else title[:199] + "…"
-
-    @api.model
-    def _itsm_event_line(self, event):
-        """One alert in a list: its fingerprint, severity and title."""
-        severity = f" ({event['severity']})" if event["severity"] else ""
-        return f"{event['fingerprint']}{severity}: {self._itsm_event_title(event)}"
 
     # ------------------------------------------------------------------
     # Intake channels (INC-1)
@@ -723,151 +601,3 @@ class HelpdeskTicket(models.Model):
             # The gateway posts the message with the same author afterwards.
             msg_dict["author_id"] = sender.id
         return super().message_new(msg_dict, custom_values=values)
-
-    # ------------------------------------------------------------------
-    # Incident record form (INC-15)
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _itsm_timeline_fields(self):
-        """The tracked fields whose changes the incident record form lists."""
-        return ("stage_id", "user_id", "itsm_priority", "screening_state")
-
-    def _itsm_timeline(self):
-        """The timeline of each ticket for the incident record form (《事件记录单》).
-
-        Returns ``{ticket id: [entry, …]}``, entries in chronological order,
-        each a plain dict: ``date`` (UTC), ``author``, ``kind`` (``creation``,
-        ``change``, ``message`` or ``note``), ``body`` (HTML, may be empty)
-        and ``changes``, a list of ``{"field", "old", "new"}`` for the fields
-        of :meth:`_itsm_timeline_fields`.
-
-        The messages of all the tickets are read at once, then their tracking
-        values at once. Both are read as superuser once the user's read access
-        to the tickets is checked (tracking values are admin-only); users
-        outside the company get neither internal notes nor changes of fields
-        they may not read.
-        """
-        self.check_access("read")
-        timelines = {ticket.id: [] for ticket in self}
-        if not self:
-            return timelines
-        domain = [
-            ("model", "=", self._name),
-            ("res_id", "in", self.ids),
-            ("message_type", "!=", "user_notification"),
-        ]
-        if not self.env.user._is_internal():
-            domain += [
-                ("is_internal", "=", False),
-                "|",
-                ("subtype_id", "=", False),
-                ("subtype_id.internal", "=", False),
-            ]
-        messages = (
-            self.env["mail.message"]
-            .sudo()
-            .search_fetch(
-                domain,
-                ["date", "author_id", "email_from", "body", "message_type"]
-                + ["subtype_id", "is_internal", "res_id"],
-                order="date, id",
-            )
-        )
-        field_ids = self.env["ir.model.fields"]._get_ids(self._name)
-        tracked = [field_ids.get(name) for name in self._itsm_timeline_fields()]
-        trackings = (
-            self.env["mail.tracking.value"]
-            .sudo()
-            .search(
-                [
-                    ("mail_message_id", "in", messages.ids),
-                    ("field_id", "in", [field_id for field_id in tracked if field_id]),
-                ]
-            )
-            ._filter_has_field_access(self.env)
-        )
-        message_of = {track.id: track.mail_message_id.id for track in trackings}
-        changes = defaultdict(list)
-        for info in trackings._tracking_value_format():
-            changes[message_of[info["id"]]].append(
-                {
-                    "field": info["changedField"],
-                    "old": self._itsm_timeline_value(info["oldValue"]["value"], info),
-                    "new": self._itsm_timeline_value(info["newValue"]["value"], info),
-                }
-            )
-        creation_subtype = self._creation_subtype()
-        created = set()
-        for message in messages:
-            message_changes = changes.get(message.id, [])
-            if message.subtype_id in creation_subtype and message.res_id not in created:
-                kind = "creation"
-                created.add(message.res_id)
-            elif message.message_type == "notification":
-                kind = "change" if message_changes else "note"
-            elif message.is_internal or message.subtype_id.internal:
-                kind = "note"
-            else:
-                kind = "message"
-            body = message.body
-            if kind == "creation" or is_html_empty(body):
-                body = ""
-            if kind != "creation" and not body and not message_changes:
-                continue
-            timelines[message.res_id].append(
-                {
-                    "date": message.date,
-                    "author": message.author_id.name or message.email_from or "",
-                    "kind": kind,
-                    "body": body,
-                    "changes": message_changes,
-                }
-            )
-        for ticket in self:
-            entries = timelines[ticket.id]
-            if ticket.id not in created:
-                # Tracking was off when it was created: the record still says when.
-                entries.insert(
-                    0,
-                    {
-                        "date": ticket.create_date,
-                        "author": ticket.sudo().create_uid.name or "",
-                        "kind": "creation",
-                        "body": "",
-                        "changes": [],
-                    },
-                )
-            entries.sort(key=lambda entry: entry["date"])
-        return timelines
-
-    @api.model
-    def _itsm_timeline_value(self, value, info):
-        """A tracked value as the record form prints it."""
-        if info["fieldType"] == "boolean":
-            return self.env._("Yes") if value else self.env._("No")
-        if value in (False, None, ""):
-            return ""
-        if info["fieldType"] in ("date", "datetime"):
-            return format_datetime(self.env, value.rstrip("Z"))
-        return str(value)
-
-    def _itsm_resolution_target_text(self):
-        """The resolution target of the priority as the record form prints it."""
-        self.ensure_one()
-        hours = f"{self.resolution_target_hours:g}"
-        if self.itsm_priority_id.immediate:
-            return self.env._("Immediate handling, within %(hours)s h", hours=hours)
-        if self.resolution_target_hours:
-            return self.env._("Within %(hours)s h", hours=hours)
-        return ""
-
-    def _itsm_priority_text(self):
-        """The priority and the name of its level, once when both read the same."""
-        self.ensure_one()
-        if not self.itsm_priority:
-            return ""
-        labels = dict(self._fields["itsm_priority"]._description_selection(self.env))
-        label = labels[self.itsm_priority]
-        name = self.itsm_priority_id.name
-        return f"{label} ({name})" if name and name != label else label

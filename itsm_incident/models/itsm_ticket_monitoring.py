@@ -1,0 +1,137 @@
+from odoo import api, fields, models
+
+
+class ItsmTicketMonitoring(models.AbstractModel):
+    """What a monitoring tool's alert (`itsm.event.source`) records on the
+    incident it opened (INC-1): its fingerprint, repeats and recovery. The
+    lookup index lives on helpdesk.ticket (``init``)."""
+
+    _name = "itsm.ticket.monitoring"
+    _description = "ITSM Ticket Monitoring Alert"
+
+    event_source_id = fields.Many2one(
+        "itsm.event.source",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        help="Monitoring tool whose alert opened this incident.",
+    )
+    event_fingerprint = fields.Char(
+        string="Fingerprint",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="Identity of the alert in the monitoring tool: its repeats are "
+        "counted on this incident while it is open.",
+    )
+    event_count = fields.Integer(
+        string="Occurrences",
+        readonly=True,
+        copy=False,
+        help="How many times the monitoring tool sent this alert.",
+    )
+    event_last_seen = fields.Datetime(string="Last seen", readonly=True, copy=False)
+    event_recovered = fields.Boolean(
+        string="Recovered",
+        tracking=True,
+        readonly=True,
+        copy=False,
+        help="The monitoring tool reports the alert resolved; the desk verifies "
+        "the service before closing the incident.",
+    )
+    event_recovered_date = fields.Datetime(
+        string="Recovered on", readonly=True, copy=False
+    )
+    event_storm = fields.Boolean(
+        string="Alert storm",
+        readonly=True,
+        copy=False,
+        help="Counts the new alerts of a source beyond its flood guard.",
+    )
+
+    @api.model
+    def _itsm_open_event_incidents(self, source, fingerprints):
+        """The open incidents of `source` for these fingerprints, oldest
+        first (so the newest wins when a mapping is built from them)."""
+        if not fingerprints:
+            return self.browse()
+        return self.search(
+            [
+                ("event_source_id", "=", source.id),
+                ("event_fingerprint", "in", list(fingerprints)),
+                ("stage_id.closed", "=", False),
+            ],
+            order="id",
+        )
+
+    @api.model
+    def _itsm_prepare_event_vals(self, source, event, levels, now):
+        """Values of the incident a new alert opens."""
+        impact, urgency = levels
+        vals = self._itsm_event_source_vals(source, now)
+        vals.update(
+            name=self._itsm_event_title(event),
+            description=source._itsm_event_description(event),
+            impact=impact,
+            urgency=urgency,
+            occurrence_date=event["starts_at"] or now,
+            event_fingerprint=event["fingerprint"],
+            event_count=1,
+        )
+        return vals
+
+    @api.model
+    def _itsm_prepare_storm_vals(self, source, now):
+        """Values of the alert storm incident (告警风暴) of a source; its
+        impact and urgency rise with the alerts counted on it."""
+        vals = self._itsm_event_source_vals(source, now)
+        vals.update(
+            name=self.env._("Alert storm from %s", source.name),
+            description=source._itsm_storm_description(),
+            impact="minor",
+            urgency="low",
+            occurrence_date=now,
+            event_count=0,
+            event_storm=True,
+        )
+        return vals
+
+    @api.model
+    def _itsm_event_source_vals(self, source, now):
+        """What every incident of a monitoring source has."""
+        channel = self.env.ref(
+            "itsm_incident.helpdesk_ticket_channel_monitoring", raise_if_not_found=False
+        )
+        vals = {
+            "declaration_type": "incident",
+            "channel_id": channel.id if channel else False,
+            "company_id": source.company_id.id,
+            "event_source_id": source.id,
+            "event_last_seen": now,
+            "event_recovered": False,
+            # Never "assign to the creator": that is the technical user.
+            "user_id": False,
+        }
+        # Without a team on the source, the category's team or the company's
+        # service desk team apply, as for any other ticket.
+        if source.team_id:
+            vals["team_id"] = source.team_id.id
+        if source.category_id:
+            vals["category_id"] = source.category_id.id
+        return vals
+
+    @api.model
+    def _itsm_event_title(self, event):
+        title = (
+            event["summary"] or event["labels"].get("alertname") or event["fingerprint"]
+        )
+        if event.get("service") and event["service"] not in title:
+            title = f"{event['service']}: {title}"
+        return title if len(title) <= 200 else title[:199] + "…"
+
+    @api.model
+    def _itsm_event_line(self, event):
+        """One alert in a list: its fingerprint, severity and title."""
+        severity = f" ({event['severity']})" if event["severity"] else ""
+        return f"{event['fingerprint']}{severity}: {self._itsm_event_title(event)}"
