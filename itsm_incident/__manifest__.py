@@ -27,6 +27,7 @@
         "views/helpdesk_portal_templates.xml",
         "views/itsm_priority_views.xml",
         "views/itsm_escalation_rule_views.xml",
+        "views/itsm_service_level_views.xml",
         "views/resource_calendar_views.xml",
         "views/res_config_settings_views.xml",
         "report/helpdesk_ticket_report.xml",

@@ -9,6 +9,9 @@ from . import itsm_makeup_workday
 from . import resource_calendar
 from . import resource_calendar_attendance
 from . import resource_calendar_leaves
+from . import itsm_service_level
+from . import itsm_service_level_line
+from . import res_partner
 from . import itsm_deadline
 from . import itsm_deadline_mixin
 from . import itsm_ticket_sla

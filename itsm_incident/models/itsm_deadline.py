@@ -70,7 +70,9 @@ class ItsmDeadline(models.Model):
     met = fields.Boolean(readonly=True)
     warned_at = fields.Datetime(readonly=True)
     breached_at = fields.Datetime(readonly=True)
-    explanation = fields.Char(readonly=True)
+    explanation = fields.Char(
+        readonly=True, help="Where the target comes from (a priority, a service level)."
+    )
     status = fields.Selection(
         STATUSES, compute="_compute_status", search="_search_status"
     )

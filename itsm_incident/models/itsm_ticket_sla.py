@@ -65,7 +65,10 @@ class ItsmTicketSla(models.AbstractModel):
                 line = self.env._(
                     "%(priority)s: %(kind)s within %(hours)s h of working time "
                     "in “%(calendar)s”.",
-                    priority=ticket.sudo().itsm_priority_id.name or "-",
+                    # The service level's name, or the priority's
+                    priority=deadline.explanation
+                    or ticket.sudo().itsm_priority_id.name
+                    or "-",
                     kind=kind,
                     hours=_number(deadline.target_minutes / 60),
                     calendar=deadline.calendar_id.name,
@@ -160,41 +163,49 @@ class ItsmTicketSla(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _itsm_sla_targets(self):
-        """{kind: (minutes, calendar, explanation)} for the ticket."""
+        """{kind: (minutes, calendar, explanation)} for the ticket: the
+        customer's service level where it has a line for the priority, else
+        the priority's own targets."""
         self.ensure_one()
         priority = self.sudo().itsm_priority_id
+        # sudo: the customer's service level decides the targets whoever
+        # creates the ticket (portal, e-mail, monitoring).
+        level = self.sudo().commercial_partner_id.itsm_service_level_id
+        line = level.line_ids.filtered(lambda item: item.priority_id == priority)[:1]
         default_calendar = self.company_id.resource_calendar_id or self.env.ref(
             "itsm_incident.calendar_24x7"
         )
-        targets = {}
-        for kind, hours, calendar in (
-            (
-                "response",
-                priority.effective_response_hours,
-                priority.response_calendar_id,
-            ),
-            (
-                "resolution",
-                priority.effective_resolution_hours,
-                priority.resolution_calendar_id,
-            ),
-        ):
-            calendar = calendar or default_calendar
-            targets[kind] = (
-                hours * 60,
-                calendar,
-                self.env._(
-                    "%(priority)s: %(kind)s within %(hours)s h of working time "
-                    "in “%(calendar)s”.",
-                    priority=priority.name,
-                    kind=self.env._("response")
-                    if kind == "response"
-                    else self.env._("resolution"),
-                    hours=_number(hours),
-                    calendar=calendar.name,
+        if line:
+            source = level.name
+            targets = {
+                "response": (line.response_hours, line.calendar_id),
+                "resolution": (line.resolution_hours, line.calendar_id),
+            }
+        else:
+            source = False  # the priority, named in the reader's language
+            targets = {
+                "response": (
+                    priority.effective_response_hours,
+                    priority.response_calendar_id,
                 ),
+                "resolution": (
+                    priority.effective_resolution_hours,
+                    priority.resolution_calendar_id,
+                ),
+            }
+        result = {}
+        for kind, (hours, calendar) in targets.items():
+            calendar = (
+                calendar
+                or (
+                    priority.response_calendar_id
+                    if kind == "response"
+                    else priority.resolution_calendar_id
+                )
+                or default_calendar
             )
-        return targets
+            result[kind] = (hours * 60, calendar, source)
+        return result
 
     @api.model
     def _itsm_warning_share(self):
@@ -213,7 +224,13 @@ class ItsmTicketSla(models.AbstractModel):
         Deadline = self.env["itsm.deadline"].sudo()
         share = self._itsm_warning_share()
         start = fields.Datetime.now()
-        groups = self.grouped(lambda t: (t.itsm_priority, t.company_id))
+        groups = self.grouped(
+            lambda t: (
+                t.itsm_priority,
+                t.company_id,
+                t.sudo().commercial_partner_id.itsm_service_level_id,
+            )
+        )
         for tickets in groups.values():
             targets = tickets[0]._itsm_sla_targets()
             for kind, (minutes, calendar, explanation) in targets.items():

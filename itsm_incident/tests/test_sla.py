@@ -1,5 +1,6 @@
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import ValidationError
 
 from .common import ItsmCase, office_calendar, utc
@@ -176,3 +177,50 @@ class TestTicketSla(ItsmCase):
             self.env["itsm.deadline"]._cron_sweep()
         self.assertEqual(len(notices(manager.partner_id, "SLA breached")), 1)
         self.assertIn(manager, ticket.activity_ids.user_id)
+
+    def test_a_customer_service_level_replaces_the_priority_targets(self):
+        gold = self.env["itsm.service.level"].create(
+            {
+                "name": "Gold",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "priority_id": self.env.ref(
+                                "itsm_incident.itsm_priority_4"
+                            ).id,
+                            "response_hours": 0.25,
+                            "resolution_hours": 0.5,
+                        }
+                    )
+                ],
+            }
+        )
+        self.portal_company.itsm_service_level_id = gold
+        with freeze_time(utc(2026, 11, 23, 9, 0)):
+            ticket = self.env["helpdesk.ticket"].create(
+                {
+                    "name": "Tills offline",
+                    "description": "x",
+                    "partner_id": self.users["portal"].partner_id.id,
+                    "impact": "minor",
+                    "urgency": "low",
+                }
+            )
+            other = self.new_ticket()
+        self.assertEqual(ticket.response_deadline, utc(2026, 11, 23, 9, 15))
+        self.assertEqual(ticket.resolution_deadline, utc(2026, 11, 23, 9, 30))
+        self.assertIn("Gold", ticket.sla_explanation)
+        self.assertEqual(other.resolution_deadline, utc(2026, 11, 23, 10, 0))
+
+    def test_service_level_targets_must_make_sense(self):
+        level = self.env["itsm.service.level"].create({"name": "Silver"})
+        with self.assertRaisesRegex(ValidationError, "response cannot come after"):
+            level.line_ids = [
+                Command.create(
+                    {
+                        "priority_id": self.env.ref("itsm_incident.itsm_priority_2").id,
+                        "response_hours": 8,
+                        "resolution_hours": 4,
+                    }
+                )
+            ]
