@@ -9,7 +9,7 @@
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
     "website": "https://github.com/itsm-odoo/itsm",
-    "depends": ["helpdesk_mgmt", "hr", "resource"],
+    "depends": ["helpdesk_mgmt", "hr", "resource", "sms"],
     "data": [
         "security/itsm_incident_security.xml",
         "security/ir.model.access.csv",
@@ -22,6 +22,7 @@
         "data/ir_cron_data.xml",
         "data/helpdesk_stage_data.xml",
         "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
         "data/itsm_escalation_rule_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_portal_templates.xml",

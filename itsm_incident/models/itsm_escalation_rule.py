@@ -84,6 +84,12 @@ class ItsmEscalationRule(models.Model):
         string="E-mail",
         domain=[("model", "=", "helpdesk.ticket")],
     )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS",
+        domain=[("model", "=", "helpdesk.ticket")],
+        help="Also a text message to the recipients' mobile (or phone) numbers.",
+    )
     schedule_activity = fields.Boolean(
         string="Activity", help="An activity for each recipient who is a user."
     )
@@ -242,6 +248,8 @@ class ItsmEscalationRule(models.Model):
         tickets._message_log_batch(bodies=bodies)
         if self.mail_template_id:
             self._send_mails(tickets, recipients)
+        if self.sms_template_id:
+            self._send_sms(tickets, recipients)
         if self.schedule_activity:
             self._schedule_activities(tickets, recipients)
         if self.raise_priority:
@@ -326,6 +334,28 @@ class ItsmEscalationRule(models.Model):
         # sudo: the sweep sends the notices the rule configures; recipients
         # are the rule's, not chosen by whoever runs it.
         self.env["mail.mail"].sudo().create(values)
+
+    def _send_sms(self, tickets, recipients):
+        """One rendering per language and one batch of queued text messages
+        (Odoo's SMS gateway sends them)."""
+        values = []
+        for _lang, (template, res_ids) in self.sms_template_id._classify_per_lang(
+            tickets.ids
+        ).items():
+            bodies = template._render_field("body", res_ids)
+            for res_id in res_ids:
+                for partner in recipients[res_id]:
+                    number = partner.mobile or partner.phone
+                    if number:
+                        values.append(
+                            {
+                                "number": number,
+                                "partner_id": partner.id,
+                                "body": bodies[res_id],
+                            }
+                        )
+        # sudo: queues the messages the rule configures to its recipients.
+        self.env["sms.sms"].sudo().create(values)
 
     def _schedule_activities(self, tickets, recipients):
         model_id = self.env["ir.model"]._get_id("helpdesk.ticket")

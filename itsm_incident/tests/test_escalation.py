@@ -47,6 +47,7 @@ class TestEscalationLadder(ItsmCase):
         )
         cls.created = cls.fault.create_date
         cls.users["manager"].email = "it.manager@example.com"
+        cls.users["division_leader"].partner_id.mobile = "+86 138 0000 0001"
         cls.Rule = cls.env["itsm.escalation.rule"]
 
     def sweep(self, minutes):
@@ -93,6 +94,14 @@ class TestEscalationLadder(ItsmCase):
         self.assertIn(manager.email, to_leader.filtered("email_cc").email_cc)
         notice = self.mails_to(leader.partner_id, "Fault notice")
         self.assertIn("not removed yet", notice.body_html)
+        texts = self.env["sms.sms"].search(
+            [
+                ("partner_id", "=", leader.partner_id.id),
+                ("body", "ilike", self.fault.number),
+            ]
+        )
+        self.assertEqual(texts.number, "+86 138 0000 0001")
+        self.assertIn("Fault not removed yet", texts.body)
         self.assertEqual(
             self.fired(),
             {
