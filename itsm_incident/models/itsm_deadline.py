@@ -103,6 +103,21 @@ class ItsmDeadline(models.Model):
             )
         )
 
+        # What the SLA rules of the escalation ladder ask: running clocks
+        # past their warning or due time, whether swept yet or not.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS itsm_deadline_running_deadline_idx "
+                "ON itsm_deadline (deadline) WHERE state = 'running'"
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS itsm_deadline_running_warn_idx "
+                "ON itsm_deadline (warn_at) WHERE state = 'running'"
+            )
+        )
+
     # ------------------------------------------------------------------
     # Live status
     # ------------------------------------------------------------------

@@ -182,28 +182,33 @@ class ItsmEscalationRule(models.Model):
             )
             if not self.env.cr.fetchone()[0]:
                 continue
-            logged = Log._search([("rule_id", "=", rule.id)]).subselect("ticket_id")
-            query = Ticket._search(
-                rule._due_domain(now) + [("id", "not in", logged)], limit=batch_size
-            )
-            self.env.flush_all()
-            self.env.cr.execute(
-                SQL(
-                    """
-                    INSERT INTO itsm_escalation_log (rule_id, ticket_id, fired_at)
-                    SELECT %(rule)s, t.id, %(now)s FROM (%(tickets)s) AS t
-                    ON CONFLICT (rule_id, ticket_id) DO NOTHING
-                    RETURNING ticket_id
-                    """,
-                    rule=rule.id,
-                    now=now,
-                    tickets=query.select("helpdesk_ticket.id"),
+            while True:
+                logged = Log._search([("rule_id", "=", rule.id)]).subselect("ticket_id")
+                query = Ticket._search(
+                    rule._due_domain(now) + [("id", "not in", logged)],
+                    limit=batch_size,
                 )
-            )
-            tickets = Ticket.browse([row[0] for row in self.env.cr.fetchall()])
-            if tickets:
-                rule._fire(tickets)
-                fired += len(tickets)
+                self.env.flush_all()
+                self.env.cr.execute(
+                    SQL(
+                        """
+                        INSERT INTO itsm_escalation_log (rule_id, ticket_id, fired_at)
+                        SELECT %(rule)s, t.id, %(now)s FROM (%(tickets)s) AS t
+                        ON CONFLICT (rule_id, ticket_id) DO NOTHING
+                        RETURNING ticket_id
+                        """,
+                        rule=rule.id,
+                        now=now,
+                        tickets=query.select("helpdesk_ticket.id"),
+                    )
+                )
+                tickets = Ticket.browse([row[0] for row in self.env.cr.fetchall()])
+                if tickets:
+                    rule._fire(tickets)
+                    fired += len(tickets)
+                # A full batch may leave more: go on until the rule is done.
+                if len(tickets) < batch_size:
+                    break
         return fired
 
     @api.model
@@ -310,8 +315,12 @@ class ItsmEscalationRule(models.Model):
         template = self.mail_template_id
         cc = ",".join(filter(None, self.cc_group_id.users.mapped("email")))
         values = []
+        # Render only for tickets somebody will receive.
+        to_render = [ticket_id for ticket_id in tickets.ids if recipients[ticket_id]]
+        if not to_render:
+            return
         for lang, (lang_template, res_ids) in template._classify_per_lang(
-            tickets.ids
+            to_render
         ).items():
             del lang
             subjects = lang_template._render_field("subject", res_ids)
@@ -339,8 +348,11 @@ class ItsmEscalationRule(models.Model):
         """One rendering per language and one batch of queued text messages
         (Odoo's SMS gateway sends them)."""
         values = []
+        to_render = [ticket_id for ticket_id in tickets.ids if recipients[ticket_id]]
+        if not to_render:
+            return
         for _lang, (template, res_ids) in self.sms_template_id._classify_per_lang(
-            tickets.ids
+            to_render
         ).items():
             bodies = template._render_field("body", res_ids)
             for res_id in res_ids:

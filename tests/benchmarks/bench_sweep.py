@@ -34,7 +34,7 @@ the project's virtualenv from the repository root::
 ``ODOO_SRC`` (default ``~/odoo-18.0``) locates Odoo as in ``setup/``.
 """
 
-# pylint: disable=print-used
+# pylint: disable=print-used,invalid-commit
 import argparse
 import os
 import subprocess
@@ -329,9 +329,9 @@ def print_run(size, due, run):
         print(f"  rule fired {fired:6d}: {name}")
 
 
-def explain(env, due_column="warn_at", column="warned_at"):
-    """EXPLAIN (ANALYZE, BUFFERS) of the claim query and of the due queries
-    of escalation rules, in a transaction rolled back."""
+def explain(env):
+    """EXPLAIN (ANALYZE, BUFFERS) of the claim queries and of the due queries
+    of escalation rules, each in a transaction rolled back."""
     cr = env.cr
     now = odoo.fields.Datetime.now()
     statements = [
@@ -355,6 +355,10 @@ def explain(env, due_column="warn_at", column="warned_at"):
                 now=now,
                 limit=2000,
             ),
+        )
+        for column, due_column in (
+            ("warned_at", "warn_at"),
+            ("breached_at", "deadline"),
         )
     ]
     Rule = env["itsm.escalation.rule"]
@@ -427,15 +431,13 @@ def main():
     insert_tickets(cr, args.due, False, "DUE-")
     cr.commit()
     analyze(cr)
-    sweep(env)  # warm caches and plans
     results = {}
     for size in sizes:
         batch_number = grow(cr, size, batch_number)
         results[size] = measure(env, args.repeat)
         print_run(size, args.due, results[size])
     if args.explain:
-        explain(env, "warn_at", "warned_at")
-        explain(env, "deadline", "breached_at")
+        explain(env)
     cr.rollback()
     cr.close()
 
