@@ -123,7 +123,12 @@ class ItsmEscalationRule(models.Model):
         """Open tickets that match the rule and have waited long enough."""
         self.ensure_one()
         since = now - timedelta(minutes=self.threshold_minutes)
-        domain = [("stage_id.closed", "=", False)]
+        # Open stages by id, so that the indexed stage_id selects the few
+        # open tickets among a million closed ones (no join on stages).
+        open_stages = (
+            self.env["helpdesk.ticket.stage"].sudo().search([("closed", "=", False)])
+        )
+        domain = [("stage_id", "in", open_stages.ids)]
         if self.trigger == "unacknowledged":
             domain += [("acknowledged_date", "=", False), ("create_date", "<=", since)]
         elif self.trigger == "unresolved":
