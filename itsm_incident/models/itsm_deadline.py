@@ -354,28 +354,32 @@ class ItsmDeadline(models.Model):
         return done
 
     @api.model
+    def _claim_sql(self, column, due_column, now, limit):
+        """The UPDATE that claims up to ``limit`` running deadlines due at
+        ``now`` for one event: stamps ``column`` and returns their ids."""
+        return SQL(
+            """
+            UPDATE itsm_deadline SET %(column)s = %(due_column)s
+             WHERE id IN (
+                   SELECT id FROM itsm_deadline
+                    WHERE state = 'running' AND %(column)s IS NULL
+                      AND %(due_column)s <= %(now)s
+                    ORDER BY %(due_column)s
+                    LIMIT %(limit)s
+                    FOR UPDATE SKIP LOCKED)
+               AND %(column)s IS NULL
+            RETURNING id
+            """,
+            column=SQL.identifier(column),
+            due_column=SQL.identifier(due_column),
+            now=now,
+            limit=limit,
+        )
+
+    @api.model
     def _claim(self, column, due_column, now, limit):
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE itsm_deadline SET %(column)s = %(due_column)s
-                 WHERE id IN (
-                       SELECT id FROM itsm_deadline
-                        WHERE state = 'running' AND %(column)s IS NULL
-                          AND %(due_column)s <= %(now)s
-                        ORDER BY %(due_column)s
-                        LIMIT %(limit)s
-                        FOR UPDATE SKIP LOCKED)
-                   AND %(column)s IS NULL
-                RETURNING id
-                """,
-                column=SQL.identifier(column),
-                due_column=SQL.identifier(due_column),
-                now=now,
-                limit=limit,
-            )
-        )
+        self.env.cr.execute(self._claim_sql(column, due_column, now, limit))
         ids = [row[0] for row in self.env.cr.fetchall()]
         claimed = self.browse(ids)
         claimed.invalidate_recordset([column])

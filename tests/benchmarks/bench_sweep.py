@@ -36,50 +36,18 @@ the project's virtualenv from the repository root::
 
 # pylint: disable=print-used,invalid-commit
 import argparse
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
+
+from benchlib import ROOT, addons_path, build_database  # noqa: E402
 
 import odoo
 from odoo.service import db as db_service
 from odoo.tools import SQL
 
-ROOT = Path(__file__).resolve().parents[2]
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path.home() / "odoo-18.0"))
 MODULES = "itsm_incident"
 CHUNK = 100_000
 TARGET_SECONDS = 10.0
 TARGET_RATIO = 1.2
-
-
-def addons_path(root):
-    """The addons path of setup/common.sh: the checkout, then Odoo's."""
-    paths = [Path(root)]
-    if (ODOO_SRC / "addons").is_dir():
-        paths.append(ODOO_SRC / "addons")
-    paths.append(ODOO_SRC / "odoo" / "addons")
-    return ",".join(str(path) for path in paths)
-
-
-def build_database(db, root):
-    print(f"Building database {db} with {MODULES} (no demo data)…", flush=True)
-    subprocess.run(
-        [
-            sys.executable,
-            str(ODOO_SRC / "odoo-bin"),
-            f"--addons-path={addons_path(root)}",
-            "--log-level=warn",
-            "--without-demo=all",
-            "-d",
-            db,
-            "-i",
-            MODULES,
-            "--stop-after-init",
-        ],
-        check=True,
-    )
 
 
 # ----------------------------------------------------------------------
@@ -337,24 +305,7 @@ def explain(env):
     statements = [
         (
             f"Claim query ({column})",
-            SQL(
-                """
-                UPDATE itsm_deadline SET %(column)s = %(due_column)s
-                 WHERE id IN (
-                       SELECT id FROM itsm_deadline
-                        WHERE state = 'running' AND %(column)s IS NULL
-                          AND %(due_column)s <= %(now)s
-                        ORDER BY %(due_column)s
-                        LIMIT %(limit)s
-                        FOR UPDATE SKIP LOCKED)
-                   AND %(column)s IS NULL
-                RETURNING id
-                """,
-                column=SQL.identifier(column),
-                due_column=SQL.identifier(due_column),
-                now=now,
-                limit=2000,
-            ),
+            env["itsm.deadline"]._claim_sql(column, due_column, now, 2000),
         )
         for column, due_column in (
             ("warned_at", "warn_at"),
@@ -421,7 +372,7 @@ def main():
             odoo.modules.registry.Registry.delete(args.db)
             db_service.exp_drop(args.db)
     if not db_service.exp_db_exist(args.db):
-        build_database(args.db, args.addons_root)
+        build_database(args.db, MODULES, args.addons_root)
 
     registry = odoo.modules.registry.Registry(args.db)
     cr = registry.cursor()

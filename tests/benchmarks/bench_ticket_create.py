@@ -39,19 +39,15 @@ the project's virtualenv from the repository root::
 # pylint: disable=print-used
 import argparse
 import cProfile
-import os
 import pstats
-import subprocess
-import sys
 import time
-from pathlib import Path
+
+from benchlib import addons_path, build_database  # noqa: E402
 
 import odoo
 from odoo import Command
 from odoo.service import db as db_service
 
-ROOT = Path(__file__).resolve().parents[2]
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path.home() / "odoo-18.0"))
 ITSM_MODULES = "itsm_incident,itsm_change,itsm_billing"
 PLAIN_MODULES = "helpdesk_mgmt"
 BENCH_TEAM = "Benchmark desk"
@@ -59,34 +55,6 @@ MEMBERS = 6
 REPORTERS = 50
 IMPACTS = ("minor", "moderate", "severe")
 URGENCIES = ("low", "medium", "high")
-
-
-def addons_path():
-    """The addons path of setup/common.sh: this checkout, then Odoo's."""
-    paths = [ROOT]
-    if (ODOO_SRC / "addons").is_dir():
-        paths.append(ODOO_SRC / "addons")
-    paths.append(ODOO_SRC / "odoo" / "addons")
-    return ",".join(str(path) for path in paths)
-
-
-def build_database(db, modules):
-    print(f"Building database {db} with {modules}…", flush=True)
-    subprocess.run(
-        [
-            sys.executable,
-            str(ODOO_SRC / "odoo-bin"),
-            f"--addons-path={addons_path()}",
-            "--log-level=warn",
-            "--without-demo=all",
-            "-d",
-            db,
-            "-i",
-            modules,
-            "--stop-after-init",
-        ],
-        check=True,
-    )
 
 
 # ----------------------------------------------------------------------
