@@ -126,6 +126,7 @@ class ItsmEscalationRule(models.Model):
         # Open stages by id, so that the indexed stage_id selects the few
         # open tickets among a million closed ones (no join on stages).
         open_stages = (
+            # sudo: stages are configuration; only their ids are used.
             self.env["helpdesk.ticket.stage"].sudo().search([("closed", "=", False)])
         )
         domain = [("stage_id", "in", open_stages.ids)]
@@ -139,6 +140,7 @@ class ItsmEscalationRule(models.Model):
             # A running response or resolution clock past its warning share
             # (or its deadline) for the threshold: one indexed subquery.
             due_field = "warn_at" if self.trigger == "sla_warning" else "deadline"
+            # sudo: a subquery over the clocks of tickets; only ids leave it.
             clocks = (
                 self.env["itsm.deadline"]
                 .sudo()
@@ -171,6 +173,8 @@ class ItsmEscalationRule(models.Model):
         by inserting its log line (a unique constraint makes concurrent
         workers and restarts harmless)."""
         now = now or fields.Datetime.now()
+        # sudo: the sweep runs for every ticket, whoever triggers it; the
+        # unique log line, not the caller's rights, decides what fires.
         Ticket = self.env["helpdesk.ticket"].sudo()
         fired = 0
         Log = self.env["itsm.escalation.log"].sudo()

@@ -47,6 +47,8 @@ class ItsmTicketRecordForm(models.AbstractModel):
                 ("subtype_id", "=", False),
                 ("subtype_id.internal", "=", False),
             ]
+        # sudo: the caller reads these tickets (the report checks it); the
+        # domain above keeps internal notes from portal readers.
         messages = (
             self.env["mail.message"]
             .sudo()
@@ -59,6 +61,7 @@ class ItsmTicketRecordForm(models.AbstractModel):
         )
         field_ids = self.env["ir.model.fields"]._get_ids(self._name)
         tracked = [field_ids.get(name) for name in self._itsm_timeline_fields()]
+        # sudo: tracking values of the messages read above.
         trackings = (
             self.env["mail.tracking.value"]
             .sudo()
@@ -115,6 +118,8 @@ class ItsmTicketRecordForm(models.AbstractModel):
                     0,
                     {
                         "date": ticket.create_date,
+                        # sudo: the creator's name is printed even when the reader
+                        # cannot read that user.
                         "author": ticket.sudo().create_uid.name or "",
                         "kind": "creation",
                         "body": "",

@@ -85,6 +85,7 @@ class ItsmTicketSla(models.AbstractModel):
         if operator not in ("=", "in"):
             raise NotImplementedError(operator)
         values = [value] if operator == "=" else list(value)
+        # sudo: searching ticket clocks yields ticket ids only.
         Deadline = self.env["itsm.deadline"].sudo()
         # A ticket shows its worst status: it matches a status when one clock
         # has it and no clock has a worse one.
@@ -111,6 +112,7 @@ class ItsmTicketSla(models.AbstractModel):
     def create(self, vals_list):
         tickets = super().create(vals_list)
         tickets.filtered("itsm_priority")._itsm_sla_start()
+        # sudo: schedules the sweep for the rules' thresholds.
         self.env["itsm.escalation.rule"].sudo()._schedule_for(tickets)
         return tickets
 
@@ -167,6 +169,7 @@ class ItsmTicketSla(models.AbstractModel):
         customer's service level where it has a line for the priority, else
         the priority's own targets."""
         self.ensure_one()
+        # sudo: priority levels are configuration every ticket uses.
         priority = self.sudo().itsm_priority_id
         # sudo: the customer's service level decides the targets whoever
         # creates the ticket (portal, e-mail, monitoring).
@@ -221,6 +224,7 @@ class ItsmTicketSla(models.AbstractModel):
         targets, so each group costs one create per clock."""
         if not self:
             return
+        # sudo: clocks are written by the system, users only read them.
         Deadline = self.env["itsm.deadline"].sudo()
         share = self._itsm_warning_share()
         start = fields.Datetime.now()
