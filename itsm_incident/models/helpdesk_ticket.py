@@ -32,6 +32,7 @@ class HelpdeskTicket(models.Model):
         "itsm.ticket.recurrence",
         "itsm.ticket.monitoring",
         "itsm.ticket.record.form",
+        "itsm.ticket.closure",
     ]
 
     # Declaration and screening (INC-2, INC-3)

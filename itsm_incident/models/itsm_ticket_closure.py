@@ -1,0 +1,40 @@
+from odoo import models
+from odoo.exceptions import UserError
+
+
+class ItsmTicketClosure(models.AbstractModel):
+    """The closure gate of a ticket (INC-12): a ticket reaches a closed stage
+    only when nothing required is missing. Features add their own
+    conditions by extending :meth:`_itsm_closure_blockers`."""
+
+    _name = "itsm.ticket.closure"
+    _description = "ITSM Ticket Closure"
+
+    def write(self, vals):
+        if vals.get("stage_id"):
+            stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+            if stage.closed:
+                self.filtered(lambda t: not t.stage_id.closed)._itsm_check_closable()
+        return super().write(vals)
+
+    def _itsm_check_closable(self):
+        """Refuse, with every missing item of every ticket, to close."""
+        problems = []
+        for ticket in self:
+            blockers = ticket._itsm_closure_blockers()
+            if blockers:
+                problems.append(
+                    "%s:\n%s"
+                    % (ticket.display_name, "\n".join(f"- {b}" for b in blockers))
+                )
+        if problems:
+            raise UserError(
+                self.env._("These tickets cannot be closed yet:\n\n%s")
+                % "\n\n".join(problems)
+            )
+
+    def _itsm_closure_blockers(self):
+        """What this ticket still lacks before it may close, as a list of
+        translated sentences; empty when it may close. Extend with super()."""
+        self.ensure_one()
+        return []
