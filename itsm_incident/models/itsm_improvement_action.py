@@ -51,9 +51,7 @@ class ItsmImprovementAction(models.Model):
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
         for action in self:
-            action.is_overdue = (
-                action.state == "open" and action.date_deadline < today
-            )
+            action.is_overdue = action.state == "open" and action.date_deadline < today
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

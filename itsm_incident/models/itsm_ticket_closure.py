@@ -23,10 +23,8 @@ class ItsmTicketClosure(models.AbstractModel):
         for ticket in self:
             blockers = ticket._itsm_closure_blockers()
             if blockers:
-                problems.append(
-                    "%s:\n%s"
-                    % (ticket.display_name, "\n".join(f"- {b}" for b in blockers))
-                )
+                lines = "\n".join(f"- {blocker}" for blocker in blockers)
+                problems.append(f"{ticket.display_name}:\n{lines}")
         if problems:
             raise UserError(
                 self.env._("These tickets cannot be closed yet:\n\n%s")
