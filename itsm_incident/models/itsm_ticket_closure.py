@@ -27,8 +27,10 @@ class ItsmTicketClosure(models.AbstractModel):
                 problems.append(f"{ticket.display_name}:\n{lines}")
         if problems:
             raise UserError(
-                self.env._("These tickets cannot be closed yet:\n\n%s")
-                % "\n\n".join(problems)
+                self.env._(
+                    "These tickets cannot be closed yet:\n\n%s",
+                    "\n\n".join(problems),
+                )
             )
 
     def _itsm_closure_blockers(self):
