@@ -33,6 +33,8 @@ class HelpdeskTicket(models.Model):
         "itsm.ticket.monitoring",
         "itsm.ticket.record.form",
         "itsm.ticket.closure",
+        "itsm.ticket.handling",
+        "itsm.ticket.resolution",
     ]
 
     # Declaration and screening (INC-2, INC-3)
