@@ -29,5 +29,6 @@ from . import res_company
 from . import res_users
 from . import res_config_settings
 from . import helpdesk_ticket
+from . import helpdesk_ticket_rating
 from . import itsm_escalation_rule
 from . import itsm_escalation_log

@@ -31,6 +31,7 @@ class ItsmIncidentReview(models.Model):
         tracking=True,
         compute="_compute_name",
         store=True,
+        precompute=True,
         readonly=False,
     )
     ticket_id = fields.Many2one(
@@ -79,9 +80,7 @@ class ItsmIncidentReview(models.Model):
     def _compute_name(self):
         for review in self:
             if review.ticket_id and not review.name:
-                review.name = self.env._(
-                    "Review of %s", review.ticket_id.display_name
-                )
+                review.name = self.env._("Review of %s", review.ticket_id.display_name)
 
     @api.depends("ticket_id")
     def _compute_improvement_action_ids(self):

@@ -127,9 +127,7 @@ class ItsmTicketHandling(models.AbstractModel):
         manager takes it over (S2 §5.4.4), the same "department manager" as
         the escalation ladder's."""
         if not self.env.user.has_group("itsm_incident.group_itsm_agent"):
-            raise AccessError(
-                self.env._("Only the service desk hands incidents over.")
-            )
+            raise AccessError(self.env._("Only the service desk hands incidents over."))
         managers = self._itsm_handover_managers()
         activity_type = self.env.ref("itsm_incident.mail_activity_type_handover")
         now = fields.Datetime.now()
@@ -189,8 +187,7 @@ class ItsmTicketHandling(models.AbstractModel):
             if not (ticket.fix_description or ticket.workaround):
                 raise UserError(
                     self.env._(
-                        "Record the fix (or the workaround) of %s before "
-                        "verifying it.",
+                        "Record the fix (or the workaround) of %s before verifying it.",
                         ticket.display_name,
                     )
                 )

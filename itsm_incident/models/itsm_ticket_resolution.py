@@ -51,8 +51,7 @@ class ItsmTicketResolution(models.AbstractModel):
         readonly=True,
         copy=False,
         index=True,
-        help="Unless the reporter answers before, the resolved ticket closes "
-        "then.",
+        help="Unless the reporter answers before, the resolved ticket closes then.",
     )
     reporter_confirmed_date = fields.Datetime(
         string="Confirmed by the reporter on", readonly=True, copy=False
@@ -166,9 +165,7 @@ class ItsmTicketResolution(models.AbstractModel):
         values = {name: self[name] for name in RESOLUTION_FIELDS}
         values["verification_state"] = self.verification_state
         values.update(
-            (name, value)
-            for name, value in (vals or {}).items()
-            if name in values
+            (name, value) for name, value in (vals or {}).items() if name in values
         )
         blockers = []
         missing = [
@@ -177,9 +174,7 @@ class ItsmTicketResolution(models.AbstractModel):
             if not (values[name] or "").strip()
         ]
         if missing:
-            blockers.append(
-                self.env._("the resolution record: %s", ", ".join(missing))
-            )
+            blockers.append(self.env._("the resolution record: %s", ", ".join(missing)))
         if values["verification_state"] != "passed":
             blockers.append(self.env._("a verified fix (verification passed)"))
         return blockers
@@ -252,39 +247,6 @@ class ItsmTicketResolution(models.AbstractModel):
         self.ensure_one()
         stages = self.team_id._get_applicable_stages().filtered("closed")
         return stages.filtered("itsm_closed_loop")[:1] or stages[:1]
-
-    def rating_apply(
-        self,
-        rate,
-        token=None,
-        rating=None,
-        feedback=None,
-        subtype_xmlid=None,
-        notify_delay_send=False,
-    ):
-        """A rating is given once: a second one is refused. Rating a
-        resolved ticket confirms its resolution."""
-        if token and not rating:
-            rating = self.env["rating.rating"].search(
-                [("access_token", "=", token)], limit=1
-            )
-        if rating and rating.consumed:
-            raise UserError(
-                self.env._(
-                    "%s has already been rated: a rating cannot be given twice.",
-                    self.display_name,
-                )
-            )
-        result = super().rating_apply(
-            rate,
-            rating=rating,
-            feedback=feedback,
-            subtype_xmlid=subtype_xmlid,
-            notify_delay_send=notify_delay_send,
-        )
-        if self.stage_id.itsm_resolved and not self.reporter_confirmed_date:
-            self._itsm_confirm()
-        return result
 
     def _itsm_reporter_confirm(self, rate, feedback=None):
         """The reporter confirms the resolution and rates it (portal). The
@@ -374,9 +336,7 @@ class ItsmTicketResolution(models.AbstractModel):
         # confirms (the reporter) or runs the cron.
         Ticket = self.sudo()
         for stage, ticket_ids in by_stage.items():
-            Ticket.browse(ticket_ids).write(
-                {"stage_id": stage.id, "auto_closed": auto}
-            )
+            Ticket.browse(ticket_ids).write({"stage_id": stage.id, "auto_closed": auto})
         if blocked:
             lines = {
                 ticket_id: Markup("<p>%s</p><ul>%s</ul>")
@@ -402,8 +362,10 @@ class ItsmTicketResolution(models.AbstractModel):
         is skipped (its automatic closure cancelled, what it lacks logged)."""
         # sudo: the cron closes every company's silent tickets.
         Ticket = self.sudo()
-        stages = self.env["helpdesk.ticket.stage"].sudo().search(
-            [("itsm_resolved", "=", True)]
+        stages = (
+            self.env["helpdesk.ticket.stage"]
+            .sudo()
+            .search([("itsm_resolved", "=", True)])
         )
         domain = [
             ("stage_id", "in", stages.ids),
@@ -422,24 +384,3 @@ class ItsmTicketResolution(models.AbstractModel):
         remaining = Ticket.search_count(domain) if len(tickets) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(tickets), remaining=remaining)
         return tickets - blocked
-
-    def _message_post_after_hook(self, message, msg_values):
-        """The reporter answers a resolved ticket: no automatic closure, the
-        desk reads the answer first."""
-        result = super()._message_post_after_hook(message, msg_values)
-        if (
-            self.auto_close_date
-            and not msg_values.get("rating_id")
-            and message.message_type in ("comment", "email")
-            and message.author_id
-            and message.author_id == self.partner_id
-        ):
-            # sudo: the reporter's message stops the system's closure date.
-            self.sudo().auto_close_date = False
-            self.sudo()._message_log(
-                body=self.env._(
-                    "The reporter answered: the ticket will not close "
-                    "automatically."
-                )
-            )
-        return result
