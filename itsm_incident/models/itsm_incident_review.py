@@ -55,7 +55,7 @@ class ItsmIncidentReview(models.Model):
         "res.users", string="Participants", help="Who took part in the review."
     )
     cause = fields.Html(help="Why the incident happened.")
-    process = fields.Html(string="Process", help="How it was handled, step by step.")
+    process = fields.Html(help="How it was handled, step by step.")
     result = fields.Html(help="The outcome of the handling.")
     lessons = fields.Html(string="Lessons learned")
     approved_by_id = fields.Many2one(

@@ -68,7 +68,7 @@ class ItsmTicketResolution(models.AbstractModel):
     review_ids = fields.One2many(
         "itsm.incident.review",
         "ticket_id",
-        string="Review",
+        string="Review Reports",
         groups=REVIEW_READERS,
     )
     review_state = fields.Selection(
