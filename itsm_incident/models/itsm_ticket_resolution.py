@@ -50,7 +50,8 @@ class ItsmTicketResolution(models.AbstractModel):
         string="Closes automatically on",
         readonly=True,
         copy=False,
-        index=True,
+        # Only resolved tickets have one: the cron reads a small index.
+        index="btree_not_null",
         help="Unless the reporter answers before, the resolved ticket closes then.",
     )
     reporter_confirmed_date = fields.Datetime(
@@ -286,7 +287,9 @@ class ItsmTicketResolution(models.AbstractModel):
                 "reopen_count": ticket.reopen_count + 1,
             }
         )
-        author = self.env.user.partner_id
+        user = self.env.user
+        # Through the notice's link, without logging in: the reporter.
+        author = ticket.partner_id if user._is_public() else user.partner_id
         ticket.message_post(
             body=Markup("<p>%s</p><p>%s</p>")
             % (self.env._("The reporter rejected the resolution:"), reason),
