@@ -4,8 +4,9 @@ from odoo.exceptions import UserError
 
 class HelpdeskTicket(models.Model):
     """Ratings and messages on the resolved ticket (INC-12). On the ticket
-    itself, not in a mixin: ``mail.thread`` and ``rating`` do not call
-    ``super()`` in these methods, so a mixin behind them is never reached."""
+    itself, not in an ``itsm.ticket.*`` mixin: those come after
+    ``mail.thread`` in the method order, and ``mail.thread``'s versions of
+    these methods do not call ``super()``, so a mixin's would never run."""
 
     _inherit = "helpdesk.ticket"
 

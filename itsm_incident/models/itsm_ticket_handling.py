@@ -167,8 +167,14 @@ class ItsmTicketHandling(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _itsm_check_handler(self):
-        """Handling fields are the handlers' to change: reporters read them."""
-        if self.env.su or self.env.user.has_group("itsm_incident.group_itsm_resolver"):
+        """Handling fields are the handlers' to change — resolvers, and
+        department heads who take incidents over; reporters read them."""
+        user = self.env.user
+        if (
+            self.env.su
+            or user.has_group("itsm_incident.group_itsm_resolver")
+            or user.has_group("itsm_incident.group_itsm_department_head")
+        ):
             return
         raise AccessError(
             self.env._("Only the people who handle tickets may record their handling.")
