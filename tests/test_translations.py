@@ -44,26 +44,28 @@ class TestTranslations(TransactionCase):
         self.assertEqual(group.with_context(lang="zh_CN").name, "业务部负责人")
 
     def test_zh_cn_translates_the_oca_helpdesk(self):
-        """helpdesk_mgmt ships no Chinese: itsm_incident's i18n_extra/zh_CN.po
-        translates every term of it."""
-        terms = {
-            source
-            for _module, _type, _name, _id, source, _value, _comments in (
-                TranslationModuleReader(self.env.cr, modules=["helpdesk_mgmt"])
-            )
-        }
+        """helpdesk_mgmt and helpdesk_mgmt_rating ship no Chinese:
+        itsm_incident's i18n_extra/zh_CN.po translates every term of them."""
         extra = polib.pofile(ROOT / "itsm_incident" / "i18n_extra" / "zh_CN.po")
         translated = {entry.msgid for entry in extra if entry.msgstr}
-        self.assertFalse(
-            sorted(terms - translated), "helpdesk_mgmt: terms without zh_CN"
-        )
+        for module in ("helpdesk_mgmt", "helpdesk_mgmt_rating"):
+            with self.subTest(module=module):
+                terms = {
+                    source
+                    for _module, _type, _name, _id, source, _value, _comments in (
+                        TranslationModuleReader(self.env.cr, modules=[module])
+                    )
+                }
+                self.assertFalse(
+                    sorted(terms - translated), f"{module}: terms without zh_CN"
+                )
 
     def test_a_chinese_user_sees_the_oca_helpdesk_in_chinese(self):
         # What loading the language does: every module's terms, in order;
         # helpdesk_mgmt brings none, itsm_incident's i18n_extra brings them.
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(
-            ["helpdesk_mgmt", "itsm_incident"], ["zh_CN"]
+            ["helpdesk_mgmt", "helpdesk_mgmt_rating", "itsm_incident"], ["zh_CN"]
         )
         Ticket = self.env["helpdesk.ticket"].with_context(lang="zh_CN")
         labels = Ticket.fields_get(
@@ -90,6 +92,12 @@ class TestTranslations(TransactionCase):
         self.assertEqual(chinese("helpdesk_mgmt.helpdesk_ticket_stage_new"), "新建")
         self.assertEqual(chinese("helpdesk_mgmt.helpdesk_ticket_stage_done"), "已完成")
         self.assertEqual(chinese("helpdesk_mgmt.helpdesk_ticket_channel_phone"), "电话")
+        self.assertEqual(
+            chinese("itsm_incident.helpdesk_ticket_stage_resolved"), "已解决"
+        )
+        self.assertEqual(
+            chinese("helpdesk_mgmt_rating.helpdesk_ticket_rating_menu"), "客户评价"
+        )
         self.assertEqual(chinese("helpdesk_mgmt.helpdesk_ticket_main_menu"), "服务台")
         form = Ticket.get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn("分配给我", form, "helpdesk_mgmt's 'Assign to me' button")

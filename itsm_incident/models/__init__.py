@@ -19,6 +19,9 @@ from . import itsm_ticket_recurrence
 from . import itsm_ticket_monitoring
 from . import itsm_ticket_record_form
 from . import itsm_ticket_closure
+from . import itsm_ticket_handling
+from . import itsm_ticket_resolution
+from . import itsm_incident_review
 from . import itsm_improvement_action
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
@@ -26,5 +29,6 @@ from . import res_company
 from . import res_users
 from . import res_config_settings
 from . import helpdesk_ticket
+from . import helpdesk_ticket_rating
 from . import itsm_escalation_rule
 from . import itsm_escalation_log

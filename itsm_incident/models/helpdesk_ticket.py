@@ -32,6 +32,9 @@ class HelpdeskTicket(models.Model):
         "itsm.ticket.recurrence",
         "itsm.ticket.monitoring",
         "itsm.ticket.record.form",
+        # Before the closure gate: they extend its blockers.
+        "itsm.ticket.handling",
+        "itsm.ticket.resolution",
         "itsm.ticket.closure",
     ]
 

@@ -14,7 +14,10 @@ class ItsmTicketClosure(models.AbstractModel):
         if vals.get("stage_id"):
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
             if stage.closed:
-                self.filtered(lambda t: not t.stage_id.closed)._itsm_check_closable()
+                # The blockers may depend on the stage the ticket goes to.
+                self.filtered(lambda t: not t.stage_id.closed).with_context(
+                    itsm_closing_stage_id=stage.id
+                )._itsm_check_closable()
         return super().write(vals)
 
     def _itsm_check_closable(self):
@@ -35,6 +38,14 @@ class ItsmTicketClosure(models.AbstractModel):
 
     def _itsm_closure_blockers(self):
         """What this ticket still lacks before it may close, as a list of
-        translated sentences; empty when it may close. Extend with super()."""
+        translated sentences; empty when it may close. Extend with super().
+        The closed stage it goes to, when known, is
+        :meth:`_itsm_closing_stage` (e.g. Done, Cancelled)."""
         self.ensure_one()
         return []
+
+    def _itsm_closing_stage(self):
+        """The closed stage the ticket is being moved to, if known."""
+        return self.env["helpdesk.ticket.stage"].browse(
+            self.env.context.get("itsm_closing_stage_id")
+        )

@@ -47,6 +47,13 @@ class ResConfigSettings(models.TransientModel):
         help="Similar incidents (same category and customer) within this many "
         "days count as recurrences.",
     )
+    itsm_auto_close_working_days = fields.Float(
+        string="Close resolved tickets after (working days)",
+        config_parameter="itsm_incident.auto_close_working_days",
+        default=3.0,
+        help="A resolved ticket whose reporter neither confirms nor rejects "
+        "the resolution closes after this many working days; 0: never.",
+    )
     # The impact × urgency matrix as a 3 × 3 grid of priorities.
     itsm_matrix_high_severe = fields.Many2one(
         "itsm.priority", string="High urgency, severe impact"
@@ -90,6 +97,13 @@ class ResConfigSettings(models.TransientModel):
                 self.env._(
                     "The SLA warning must come before the deadline: give a share "
                     "between 1% and 99% of the target."
+                )
+            )
+        if self.itsm_auto_close_working_days < 0:
+            raise ValidationError(
+                self.env._(
+                    "The silence before a resolved ticket closes cannot be "
+                    "negative (0 turns the automatic closure off)."
                 )
             )
         result = super().set_values()

@@ -158,3 +158,21 @@ def office_calendar(env, name, periods=((9, 18, "morning"),)):
             ],
         }
     )
+
+
+def close_the_loop(ticket):
+    """Record what closing a ticket requires (INC-12: a verified fix and the
+    resolution record), as its handler would have; for tests that close
+    tickets for another purpose."""
+    ticket.sudo().write(
+        {
+            "fix_description": "Replaced the faulty part.",
+            "verification_state": "passed",
+            "verification_result": "Works again.",
+            "resolution_cause": "A faulty part.",
+            "resolution_measures": "Replaced it.",
+            "resolution_result": "The service works again.",
+            "resolution_prevention": "Check the part every month.",
+        }
+    )
+    return ticket

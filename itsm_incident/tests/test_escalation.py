@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
 
-from .common import ItsmCase
+from .common import ItsmCase, close_the_loop
 
 
 class TestEscalationLadder(ItsmCase):
@@ -120,7 +120,9 @@ class TestEscalationLadder(ItsmCase):
         self.assertEqual(self.fired(), set())
 
     def test_a_closed_ticket_escalates_no_more(self):
-        self.fault.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        close_the_loop(self.fault).stage_id = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_done"
+        )
         self.sweep(60)
         self.assertEqual(self.fired(), set())
 

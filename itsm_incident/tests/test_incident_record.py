@@ -7,7 +7,7 @@ from odoo.tests.common import HOST
 from odoo.tools import config
 from odoo.tools.safe_eval import safe_eval, time
 
-from .common import ItsmCase
+from .common import ItsmCase, close_the_loop
 
 REPORT = "itsm_incident.action_report_helpdesk_ticket"
 TITLE = "财务部打印机卡纸，无法打印发票"
@@ -259,6 +259,7 @@ class TestIncidentRecord(ItsmCase):
             safe_eval(report.attachment, {"object": self.ticket, "time": time}),
             "an open ticket always prints its current state",
         )
+        close_the_loop(self.ticket)
         self.ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
         pdf, report_type = Report._render_qweb_pdf(REPORT, self.ticket.ids)

@@ -4,7 +4,7 @@ from datetime import datetime
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from .common import ItsmCase
+from .common import ItsmCase, close_the_loop
 
 ALERTMANAGER = "/itsm/events/alertmanager"
 EVENTS = "/itsm/events"
@@ -255,7 +255,7 @@ class TestMonitoringEvents(HttpCase, ItsmCase):
     def test_firing_after_closure_opens_a_new_incident(self):
         self.post(EVENTS, event())
         first = self.incidents()
-        first.stage_id = self.closed_stage
+        close_the_loop(first).stage_id = self.closed_stage
         response = self.post(EVENTS, event())
         self.assertEqual(response.json()["created"], 1)
         second = self.incidents() - first

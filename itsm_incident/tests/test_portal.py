@@ -214,25 +214,27 @@ class TestPortal(PortalCase):
         self.assertNotIn("Their website is slow", answer.text)
 
     def test_only_a_readable_ticket_can_be_closed(self):
-        """helpdesk_mgmt's /ticket/close trusts the ticket id it is given."""
-        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        """helpdesk_mgmt's /ticket/close trusts the ticket id it is given.
+        (A customer withdraws a ticket as Cancelled; Done needs the reporter's
+        confirmation of a resolution instead.)"""
+        cancelled = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_cancelled")
         other = self.ticket_other_customer
         stage = other.stage_id
         for ticket_id in (str(other.id), "999999", "x"):
             with self.subTest(ticket_id=ticket_id):
                 answer = self.url_open(
-                    f"/ticket/close?ticket_id={ticket_id}&stage_id={done.id}",
+                    f"/ticket/close?ticket_id={ticket_id}&stage_id={cancelled.id}",
                     allow_redirects=False,
                 )
                 self.assertEqual(answer.status_code, 404)
         self.assertEqual(other.stage_id, stage, "another company's ticket stays open")
         mine = self.ticket_customer
         answer = self.url_open(
-            f"/ticket/close?ticket_id={mine.id}&stage_id={done.id}",
+            f"/ticket/close?ticket_id={mine.id}&stage_id={cancelled.id}",
             allow_redirects=False,
         )
         self.assertTrue(answer.headers["Location"].endswith(f"/my/ticket/{mine.id}"))
-        self.assertEqual(mine.stage_id, done)
+        self.assertEqual(mine.stage_id, cancelled)
 
     def test_security_incident_is_acknowledged_not_listed(self):
         """A customer may report a security incident; only the security group

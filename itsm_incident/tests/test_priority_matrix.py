@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import ItsmCase
+from .common import ItsmCase, close_the_loop
 
 # S2 §5.4.3, exactly: (impact, urgency) -> priority level
 S2_MATRIX = {
@@ -76,7 +76,9 @@ class TestPriorityMatrix(ItsmCase):
         open_ticket = self.new_ticket("moderate", "medium")
         other = self.new_ticket("moderate", "low")
         closed = self.new_ticket("moderate", "medium")
-        closed.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        close_the_loop(closed).stage_id = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_done"
+        )
         settings = Form(self.env["res.config.settings"])
         self.assertEqual(settings.itsm_matrix_medium_moderate, self.priority("3"))
         settings.itsm_matrix_medium_moderate = self.priority("2")

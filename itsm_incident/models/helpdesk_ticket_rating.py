@@ -1,0 +1,64 @@
+from odoo import models
+from odoo.exceptions import UserError
+
+
+class HelpdeskTicket(models.Model):
+    """Ratings and messages on the resolved ticket (INC-12). On the ticket
+    itself, not in an ``itsm.ticket.*`` mixin: those come after
+    ``mail.thread`` in the method order, and ``mail.thread``'s versions of
+    these methods do not call ``super()``, so a mixin's would never run."""
+
+    _inherit = "helpdesk.ticket"
+
+    def rating_apply(
+        self,
+        rate,
+        token=None,
+        rating=None,
+        feedback=None,
+        subtype_xmlid=None,
+        notify_delay_send=False,
+    ):
+        """A rating is given once: a second one is refused. Rating a
+        resolved ticket confirms its resolution."""
+        if token and not rating:
+            rating = self.env["rating.rating"].search(
+                [("access_token", "=", token)], limit=1
+            )
+        if rating and rating.consumed:
+            raise UserError(
+                self.env._(
+                    "%s has already been rated: a rating cannot be given twice.",
+                    self.display_name,
+                )
+            )
+        result = super().rating_apply(
+            rate,
+            rating=rating,
+            feedback=feedback,
+            subtype_xmlid=subtype_xmlid,
+            notify_delay_send=notify_delay_send,
+        )
+        if self.stage_id.itsm_resolved and not self.reporter_confirmed_date:
+            self._itsm_confirm()
+        return result
+
+    def _message_post_after_hook(self, message, msg_values):
+        """The reporter answers a resolved ticket: no automatic closure, the
+        desk reads the answer first."""
+        result = super()._message_post_after_hook(message, msg_values)
+        if (
+            self.auto_close_date
+            and not msg_values.get("rating_id")
+            and message.message_type in ("comment", "email")
+            and message.author_id
+            and message.author_id == self.partner_id
+        ):
+            # sudo: the reporter's message stops the system's closure date.
+            self.sudo().auto_close_date = False
+            self.sudo()._message_log(
+                body=self.env._(
+                    "The reporter answered: the ticket will not close automatically."
+                )
+            )
+        return result
