@@ -20,6 +20,11 @@ from . import itsm_ticket_monitoring
 from . import itsm_ticket_record_form
 from . import itsm_ticket_closure
 from . import itsm_improvement_action
+from . import itsm_problem
+from . import itsm_problem_proposal
+from . import itsm_ticket_problem
+from . import itsm_ticket_improvement
+from . import tier_definition
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
 from . import res_company

@@ -29,9 +29,11 @@ class HelpdeskTicket(models.Model):
     _inherit = [
         "helpdesk.ticket",
         "itsm.ticket.sla",
+        "itsm.ticket.problem",  # before recurrence: proposes once counted
         "itsm.ticket.recurrence",
         "itsm.ticket.monitoring",
         "itsm.ticket.record.form",
+        "itsm.ticket.improvement",  # before closure: adds a closure blocker
         "itsm.ticket.closure",
     ]
 

@@ -47,6 +47,13 @@ class ResConfigSettings(models.TransientModel):
         help="Similar incidents (same category and customer) within this many "
         "days count as recurrences.",
     )
+    itsm_problem_recurrence_threshold = fields.Integer(
+        string="Problem proposal at occurrence",
+        config_parameter="itsm_incident.problem_recurrence_threshold",
+        default=3,
+        help="The n-th similar incident within the recurrence window proposes a "
+        "problem to the department leader; 0: never.",
+    )
     # The impact × urgency matrix as a 3 × 3 grid of priorities.
     itsm_matrix_high_severe = fields.Many2one(
         "itsm.priority", string="High urgency, severe impact"
@@ -90,6 +97,13 @@ class ResConfigSettings(models.TransientModel):
                 self.env._(
                     "The SLA warning must come before the deadline: give a share "
                     "between 1% and 99% of the target."
+                )
+            )
+        if self.itsm_problem_recurrence_threshold < 0:
+            raise ValidationError(
+                self.env._(
+                    "The occurrence that proposes a problem cannot be negative "
+                    "(0 turns the proposals by recurrence off)."
                 )
             )
         result = super().set_values()
