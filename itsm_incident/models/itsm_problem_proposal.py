@@ -192,6 +192,7 @@ class ItsmProblemProposal(models.Model):
         # linking the incidents is the consequence of that decision, also
         # for incidents outside the leader's department.
         proposals = self.sudo()
+        proposals.invalidate_recordset(["need_validation"])
         to_create = proposals.filtered(lambda p: not p.problem_id)
         new_problems = dict(
             zip(
@@ -295,7 +296,12 @@ class ItsmProblemProposal(models.Model):
             if problem:
                 vals["problem_id"] = problem.id
         proposals = self.create(new_vals)
-        proposals.request_validation()
+        # Pending at once (tier.validation does it only when the requester
+        # may review).
+        proposals.request_validation()._compute_can_review()
+        # need_validation has no dependencies: computed before the reviews
+        # existed, it would request them again on acceptance.
+        proposals.invalidate_recordset(["need_validation"])
         return proposals
 
     @api.model

@@ -6,6 +6,12 @@ from .common import ItsmCase
 ROOT = "itsm_incident.menu_itsm_root"
 TICKETS = "itsm_incident.menu_itsm_tickets"
 CONFIG = "itsm_incident.menu_itsm_config"
+ACTIONS = "itsm_incident.menu_itsm_improvement_actions"
+PROBLEMS = {
+    "itsm_incident.menu_itsm_problems_root",
+    "itsm_incident.menu_itsm_problems",
+    "itsm_incident.menu_itsm_problem_proposals",
+}
 
 
 class TestRoleAccess(ItsmCase):
@@ -21,7 +27,7 @@ class TestRoleAccess(ItsmCase):
         )
 
     def test_reporter(self):
-        self.assertEqual(self.visible_menus("reporter"), {ROOT, TICKETS})
+        self.assertEqual(self.visible_menus("reporter"), {ROOT, TICKETS, ACTIONS})
         self.assertEqual(
             self.readable("reporter", self.all_tickets), self.ticket_reporter
         )
@@ -38,7 +44,9 @@ class TestRoleAccess(ItsmCase):
             ).create({"name": "Mine"})
 
     def test_resolver(self):
-        self.assertEqual(self.visible_menus("resolver"), {ROOT, TICKETS})
+        self.assertEqual(
+            self.visible_menus("resolver"), {ROOT, TICKETS, ACTIONS, *PROBLEMS}
+        )
         readable = self.readable("resolver", self.all_tickets)
         self.assertIn(self.ticket_reporter, readable)
         self.assertNotIn(self.ticket_other, readable, "another team's ticket")
@@ -52,7 +60,7 @@ class TestRoleAccess(ItsmCase):
     def test_agent(self):
         self.assertEqual(
             self.visible_menus("agent"),
-            {ROOT, TICKETS, "itsm_incident.menu_itsm_phone_intake"},
+            {ROOT, TICKETS, ACTIONS, *PROBLEMS, "itsm_incident.menu_itsm_phone_intake"},
         )
         self.assertEqual(self.readable("agent", self.all_tickets), self.all_tickets)
         self.ticket_other.with_user(self.users["agent"]).team_id = self.desk_team
@@ -81,7 +89,9 @@ class TestRoleAccess(ItsmCase):
         self.assertFalse(self.ticket_other.exists())
 
     def test_department_head(self):
-        self.assertEqual(self.visible_menus("department_head"), {ROOT, TICKETS})
+        self.assertEqual(
+            self.visible_menus("department_head"), {ROOT, TICKETS, ACTIONS, *PROBLEMS}
+        )
         self.assertEqual(
             self.readable("department_head", self.all_tickets),
             self.ticket_reporter,
@@ -99,7 +109,9 @@ class TestRoleAccess(ItsmCase):
         )
 
     def test_risk_control(self):
-        self.assertEqual(self.visible_menus("risk_control"), {ROOT, TICKETS})
+        self.assertEqual(
+            self.visible_menus("risk_control"), {ROOT, TICKETS, ACTIONS, *PROBLEMS}
+        )
         self.assertEqual(
             self.readable("risk_control", self.all_tickets), self.all_tickets
         )
@@ -109,7 +121,9 @@ class TestRoleAccess(ItsmCase):
             self.ticket_other.with_user(self.users["risk_control"]).unlink()
 
     def test_supervisor(self):
-        self.assertEqual(self.visible_menus("supervisor"), {ROOT, TICKETS})
+        self.assertEqual(
+            self.visible_menus("supervisor"), {ROOT, TICKETS, ACTIONS, *PROBLEMS}
+        )
         self.assertEqual(
             self.readable("supervisor", self.all_tickets), self.all_tickets
         )
