@@ -7,8 +7,6 @@ from odoo.exceptions import AccessError, UserError
 
 from .common import ItsmCase
 
-SUBJECT = "Overdue improvement actions"
-
 
 class TestImprovementAction(ItsmCase):
     @classmethod
@@ -30,8 +28,18 @@ class TestImprovementAction(ItsmCase):
             }
         )
 
+    def setUp(self):
+        super().setUp()
+        self.last_mail = self.env["mail.mail"].search([], order="id desc", limit=1)
+
     def digests(self):
-        return self.env["mail.mail"].search([("subject", "like", SUBJECT)])
+        """The reminders sent in this test (their subject is translated)."""
+        return self.env["mail.mail"].search(
+            [
+                ("id", ">", self.last_mail.id),
+                ("recipient_ids", "in", (self.owner_a | self.owner_b).partner_id.ids),
+            ]
+        )
 
     def test_overdue_owners_are_reminded_once_a_day_with_one_digest_each(self):
         late_1 = self.add("Replace the printer fuser", self.owner_a, self.day)
@@ -43,6 +51,10 @@ class TestImprovementAction(ItsmCase):
             self.Action._cron_remind_overdue()
             mails = self.digests()
             self.assertEqual(len(mails), 2, "one digest per owner")
+            self.assertEqual(
+                set(mails.mapped("subject")),
+                {"Overdue improvement actions: " + n for n in "21"},
+            )
             to_a = mails.filtered(lambda m: m.recipient_ids == self.owner_a.partner_id)
             self.assertIn("Replace the printer fuser", to_a.body_html)
             self.assertIn("Train the floor staff", to_a.body_html)
