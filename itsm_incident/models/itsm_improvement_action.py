@@ -44,7 +44,6 @@ class ItsmImprovementAction(models.Model):
     )
     problem_id = fields.Many2one(
         "itsm.problem",
-        string="Problem",
         index=True,
         ondelete="cascade",
         tracking=True,

@@ -38,9 +38,7 @@ class ItsmProblem(models.Model):
         copy=False,
         group_expand=True,
     )
-    category_id = fields.Many2one(
-        "helpdesk.ticket.category", string="Category", index=True, tracking=True
-    )
+    category_id = fields.Many2one("helpdesk.ticket.category", index=True, tracking=True)
     department_id = fields.Many2one("hr.department", tracking=True, index=True)
     user_id = fields.Many2one(
         "res.users",

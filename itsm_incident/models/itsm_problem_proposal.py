@@ -42,9 +42,7 @@ class ItsmProblemProposal(models.Model):
         copy=False,
     )
     reason = fields.Selection(PROPOSAL_REASONS, required=True, readonly=True)
-    category_id = fields.Many2one(
-        "helpdesk.ticket.category", string="Category", index=True, readonly=True
-    )
+    category_id = fields.Many2one("helpdesk.ticket.category", index=True, readonly=True)
     partner_id = fields.Many2one(
         "res.partner", string="Customer", index=True, readonly=True
     )
@@ -61,7 +59,6 @@ class ItsmProblemProposal(models.Model):
     )
     problem_id = fields.Many2one(
         "itsm.problem",
-        string="Problem",
         index=True,
         tracking=True,
         readonly=True,

@@ -17,7 +17,6 @@ class ItsmTicketProblem(models.AbstractModel):
 
     problem_id = fields.Many2one(
         "itsm.problem",
-        string="Problem",
         index=True,
         tracking=True,
         copy=False,
