@@ -48,7 +48,7 @@
         "views/itsm_event_source_views.xml",
         "wizards/itsm_phone_intake_wizard_views.xml",
     ],
-    "demo": ["demo/itsm_demo.xml"],
+    "demo": ["demo/itsm_demo.xml", "demo/itsm_problem_demo.xml"],
     "assets": {
         "web.report_assets_common": [
             "itsm_incident/static/src/scss/incident_record.scss",

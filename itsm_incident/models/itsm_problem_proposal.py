@@ -322,7 +322,11 @@ class ItsmProblemProposal(models.Model):
     def _prepare_proposal_vals(self, key, reason, tickets):
         company_id, category_id, partner_id = key
         first = tickets.sorted("id")[:1]
-        department = first.responsible_department_id or first.department_id
+        department = (
+            first.responsible_department_id
+            or first.department_id
+            or first.company_id.itsm_problem_department_id
+        )
         leader = department.manager_id.user_id
         walk = department
         while not leader and walk.parent_id:

@@ -47,6 +47,9 @@ class ResConfigSettings(models.TransientModel):
         help="Similar incidents (same category and customer) within this many "
         "days count as recurrences.",
     )
+    itsm_problem_department_id = fields.Many2one(
+        related="company_id.itsm_problem_department_id", readonly=False
+    )
     itsm_problem_recurrence_threshold = fields.Integer(
         string="Problem proposal at occurrence",
         config_parameter="itsm_incident.problem_recurrence_threshold",
