@@ -112,7 +112,11 @@ class TestImprovementAction(ItsmCase):
         with self.assertRaises(AccessError):
             as_owner.date_deadline = self.day + timedelta(days=30)
         self.assertEqual(mine.date_deadline, self.day)
-        self.assertEqual(self.Action.with_user(self.owner_a).search([]), mine)
+        self.assertEqual(
+            self.Action.with_user(self.owner_a).search([("ticket_id", "!=", False)]),
+            mine,
+            "one's own actions only",
+        )
         with self.assertRaises(AccessError):
             theirs.with_user(self.owner_a).action_done()
         self.assertEqual(theirs.state, "open")
@@ -125,7 +129,10 @@ class TestImprovementAction(ItsmCase):
             "B", self.owner_b, self.day
         )
         supervisor = self.users["supervisor"]
-        self.assertEqual(self.Action.with_user(supervisor).search([]), actions)
+        self.assertEqual(
+            self.Action.with_user(supervisor).search([("id", "in", actions.ids)]),
+            actions,
+        )
         with self.assertRaises(AccessError):
             actions[0].with_user(supervisor).action_done()
         self.assertEqual(set(actions.mapped("state")), {"open"})
