@@ -16,6 +16,7 @@
         "rating",
         "resource",
         "sms",
+        "base_tier_validation",
     ],
     "data": [
         "security/itsm_incident_security.xml",
@@ -33,8 +34,14 @@
         "data/itsm_closure_data.xml",
         "data/sms_template_data.xml",
         "data/itsm_escalation_rule_data.xml",
+        "data/itsm_problem_data.xml",
+        "data/itsm_improvement_action_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_portal_templates.xml",
+        "views/helpdesk_ticket_problem_views.xml",
+        "views/itsm_problem_views.xml",
+        "views/itsm_problem_proposal_views.xml",
+        "views/itsm_improvement_action_views.xml",
         "views/itsm_priority_views.xml",
         "views/itsm_escalation_rule_views.xml",
         "views/itsm_service_level_views.xml",
@@ -49,7 +56,7 @@
         "views/itsm_event_source_views.xml",
         "wizards/itsm_phone_intake_wizard_views.xml",
     ],
-    "demo": ["demo/itsm_demo.xml"],
+    "demo": ["demo/itsm_demo.xml", "demo/itsm_problem_demo.xml"],
     "assets": {
         "web.report_assets_common": [
             "itsm_incident/static/src/scss/incident_record.scss",

@@ -23,6 +23,11 @@ from . import itsm_ticket_handling
 from . import itsm_ticket_resolution
 from . import itsm_incident_review
 from . import itsm_improvement_action
+from . import itsm_problem
+from . import itsm_problem_proposal
+from . import itsm_ticket_problem
+from . import itsm_ticket_improvement
+from . import tier_definition
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
 from . import res_company

@@ -29,12 +29,14 @@ class HelpdeskTicket(models.Model):
     _inherit = [
         "helpdesk.ticket",
         "itsm.ticket.sla",
+        "itsm.ticket.problem",  # before recurrence: proposes once counted
         "itsm.ticket.recurrence",
         "itsm.ticket.monitoring",
         "itsm.ticket.record.form",
         # Before the closure gate: they extend its blockers.
         "itsm.ticket.handling",
         "itsm.ticket.resolution",
+        "itsm.ticket.improvement",  # before closure: adds a closure blocker
         "itsm.ticket.closure",
     ]
 

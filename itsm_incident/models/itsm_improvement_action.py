@@ -1,10 +1,18 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 ACTION_STATES = [
     ("open", "Open"),
     ("done", "Done"),
     ("cancelled", "Cancelled"),
 ]
+ACTION_TYPES = [
+    ("corrective", "Corrective"),
+    ("preventive", "Preventive"),
+]
+# What an owner who is not a resolver may change: the progress of their own
+# action, nothing of what was agreed (name, deadline, owner).
+OWNER_FIELDS = {"state", "date_done", "description"}
 
 
 class ItsmImprovementAction(models.Model):
@@ -19,8 +27,27 @@ class ItsmImprovementAction(models.Model):
 
     name = fields.Char(string="Action", required=True, tracking=True)
     description = fields.Html()
+    action_type = fields.Selection(
+        ACTION_TYPES,
+        string="Type",
+        required=True,
+        default="corrective",
+        tracking=True,
+        index=True,
+    )
     ticket_id = fields.Many2one(
-        "helpdesk.ticket", string="Incident", index=True, ondelete="cascade"
+        "helpdesk.ticket",
+        string="Incident",
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    problem_id = fields.Many2one(
+        "itsm.problem",
+        index=True,
+        ondelete="cascade",
+        tracking=True,
+        check_company=True,
     )
     user_id = fields.Many2one(
         "res.users",
@@ -37,6 +64,9 @@ class ItsmImprovementAction(models.Model):
         ACTION_STATES, required=True, default="open", index=True, tracking=True
     )
     date_done = fields.Date(string="Done on", readonly=True, copy=False)
+    last_reminder_date = fields.Date(
+        string="Last reminded on", readonly=True, copy=False, index=True
+    )
     company_id = fields.Many2one(
         "res.company",
         required=True,
@@ -51,7 +81,11 @@ class ItsmImprovementAction(models.Model):
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
         for action in self:
-            action.is_overdue = action.state == "open" and action.date_deadline < today
+            action.is_overdue = (
+                action.state == "open"
+                and bool(action.date_deadline)
+                and action.date_deadline < today
+            )
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -62,6 +96,32 @@ class ItsmImprovementAction(models.Model):
         ]
         return domain if (operator == "=") == value else ["!", *domain]
 
+    @api.onchange("ticket_id")
+    def _onchange_ticket_id(self):
+        if self.ticket_id.problem_id and not self.problem_id:
+            self.problem_id = self.ticket_id.problem_id
+
+    def write(self, vals):
+        if not self.env.su and not self.env.user.has_group(
+            "itsm_incident.group_itsm_resolver"
+        ):
+            # Record rules keep others to their own actions; here, to their
+            # progress only.
+            forbidden = set(vals) - OWNER_FIELDS
+            if forbidden:
+                raise AccessError(
+                    self.env._(
+                        "As the owner of an improvement action you may record its "
+                        "progress, not change %s.",
+                        ", ".join(
+                            self._fields[name].get_description(self.env)["string"]
+                            for name in sorted(forbidden)
+                            if name in self._fields
+                        ),
+                    )
+                )
+        return super().write(vals)
+
     def action_done(self):
         self.write({"state": "done", "date_done": fields.Date.context_today(self)})
 
@@ -70,3 +130,66 @@ class ItsmImprovementAction(models.Model):
 
     def action_reopen(self):
         self.write({"state": "open", "date_done": False})
+
+    # ------------------------------------------------------------------
+    # Overdue reminders
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _overdue_to_remind_domain(self, today):
+        return [
+            ("state", "=", "open"),
+            ("date_deadline", "<", today),
+            "|",
+            ("last_reminder_date", "=", False),
+            ("last_reminder_date", "<", today),
+        ]
+
+    @api.model
+    def _cron_remind_overdue(self, batch_size=200):
+        """Remind each owner of their overdue actions: one digest e-mail per
+        owner, at most once a day (the actions remember the day they were
+        reminded, so a rerun continues where it stopped)."""
+        today = fields.Date.context_today(self)
+        domain = self._overdue_to_remind_domain(today)
+        owners = self.env["res.users"].browse(
+            [user.id for (user,) in self._read_group(domain, ["user_id"])]
+        )
+        batch = owners[:batch_size]
+        if batch:
+            actions = self.search(domain + [("user_id", "in", batch.ids)])
+            self._send_overdue_digests(batch)
+            actions.write({"last_reminder_date": today})
+            actions._message_log_batch(
+                bodies={
+                    action.id: self.env._("Overdue: %s reminded.", action.user_id.name)
+                    for action in actions
+                }
+            )
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch), remaining=len(owners) - len(batch)
+        )
+        return batch
+
+    @api.model
+    def _send_overdue_digests(self, owners):
+        """One rendering per language, one batch of mails."""
+        template = self.env.ref("itsm_incident.mail_template_improvement_overdue")
+        values = []
+        for _lang, (lang_template, res_ids) in template._classify_per_lang(
+            owners.ids
+        ).items():
+            subjects = lang_template._render_field("subject", res_ids)
+            bodies = lang_template._render_field("body_html", res_ids)
+            for res_id in res_ids:
+                values.append(
+                    {
+                        "subject": subjects[res_id],
+                        "body_html": bodies[res_id],
+                        "recipient_ids": [(6, 0, owners.browse(res_id).partner_id.ids)],
+                        "auto_delete": True,
+                    }
+                )
+        # sudo: the reminders go to the actions' owners, chosen by the
+        # actions, not by whoever runs the cron.
+        self.env["mail.mail"].sudo().create(values)

@@ -34,3 +34,11 @@ class ResCompany(models.Model):
         string="Salesperson for out-of-scope requests",
         help="Declarations out of the service scope are handed to this person.",
     )
+    itsm_problem_department_id = fields.Many2one(
+        "hr.department",
+        string="Problem decisions by",
+        check_company=True,
+        help="Whose leader decides the problem proposals of incidents that "
+        "name no department (neither by their nature nor by their reporter), "
+        "e.g. customers' incidents: usually the service desk's department.",
+    )

@@ -54,6 +54,16 @@ class ResConfigSettings(models.TransientModel):
         help="A resolved ticket whose reporter neither confirms nor rejects "
         "the resolution closes after this many working days; 0: never.",
     )
+    itsm_problem_department_id = fields.Many2one(
+        related="company_id.itsm_problem_department_id", readonly=False
+    )
+    itsm_problem_recurrence_threshold = fields.Integer(
+        string="Problem proposal at occurrence",
+        config_parameter="itsm_incident.problem_recurrence_threshold",
+        default=3,
+        help="The n-th similar incident within the recurrence window proposes a "
+        "problem to the department leader; 0: never.",
+    )
     # The impact × urgency matrix as a 3 × 3 grid of priorities.
     itsm_matrix_high_severe = fields.Many2one(
         "itsm.priority", string="High urgency, severe impact"
@@ -104,6 +114,13 @@ class ResConfigSettings(models.TransientModel):
                 self.env._(
                     "The silence before a resolved ticket closes cannot be "
                     "negative (0 turns the automatic closure off)."
+                )
+            )
+        if self.itsm_problem_recurrence_threshold < 0:
+            raise ValidationError(
+                self.env._(
+                    "The occurrence that proposes a problem cannot be negative "
+                    "(0 turns the proposals by recurrence off)."
                 )
             )
         result = super().set_values()

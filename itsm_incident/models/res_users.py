@@ -13,3 +13,21 @@ class ResUsers(models.Model):
         help="Ticket categories (and their sub-categories) this person is "
         "skilled for; automatic assignment prefers them.",
     )
+    itsm_overdue_action_ids = fields.One2many(
+        "itsm.improvement.action",
+        compute="_compute_itsm_overdue_action_ids",
+        string="Overdue improvement actions",
+    )
+
+    def _compute_itsm_overdue_action_ids(self):
+        """The open actions past their deadline that each user owns: one
+        search for all the users (the digest of overdue actions lists them)."""
+        actions = self.env["itsm.improvement.action"].search(
+            [("user_id", "in", self.ids), ("is_overdue", "=", True)],
+            order="date_deadline, id",
+        )
+        by_user = actions.grouped("user_id")
+        for user in self:
+            user.itsm_overdue_action_ids = by_user.get(
+                user, self.env["itsm.improvement.action"]
+            )

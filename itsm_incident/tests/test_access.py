@@ -7,6 +7,12 @@ ROOT = "itsm_incident.menu_itsm_root"
 TICKETS = "itsm_incident.menu_itsm_tickets"
 CONFIG = "itsm_incident.menu_itsm_config"
 REVIEWS = "itsm_incident.menu_itsm_incident_reviews"
+ACTIONS = "itsm_incident.menu_itsm_improvement_actions"
+PROBLEMS = {
+    "itsm_incident.menu_itsm_problems_root",
+    "itsm_incident.menu_itsm_problems",
+    "itsm_incident.menu_itsm_problem_proposals",
+}
 
 
 class TestRoleAccess(ItsmCase):
@@ -22,7 +28,7 @@ class TestRoleAccess(ItsmCase):
         )
 
     def test_reporter(self):
-        self.assertEqual(self.visible_menus("reporter"), {ROOT, TICKETS})
+        self.assertEqual(self.visible_menus("reporter"), {ROOT, TICKETS, ACTIONS})
         self.assertEqual(
             self.readable("reporter", self.all_tickets), self.ticket_reporter
         )
@@ -39,7 +45,9 @@ class TestRoleAccess(ItsmCase):
             ).create({"name": "Mine"})
 
     def test_resolver(self):
-        self.assertEqual(self.visible_menus("resolver"), {ROOT, TICKETS, REVIEWS})
+        self.assertEqual(
+            self.visible_menus("resolver"), {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS}
+        )
         readable = self.readable("resolver", self.all_tickets)
         self.assertIn(self.ticket_reporter, readable)
         self.assertNotIn(self.ticket_other, readable, "another team's ticket")
@@ -53,7 +61,7 @@ class TestRoleAccess(ItsmCase):
     def test_agent(self):
         self.assertEqual(
             self.visible_menus("agent"),
-            {ROOT, TICKETS, REVIEWS, "itsm_incident.menu_itsm_phone_intake"},
+            {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS, "itsm_incident.menu_itsm_phone_intake"},
         )
         self.assertEqual(self.readable("agent", self.all_tickets), self.all_tickets)
         self.ticket_other.with_user(self.users["agent"]).team_id = self.desk_team
@@ -83,7 +91,7 @@ class TestRoleAccess(ItsmCase):
 
     def test_department_head(self):
         self.assertEqual(
-            self.visible_menus("department_head"), {ROOT, TICKETS, REVIEWS}
+            self.visible_menus("department_head"), {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS}
         )
         self.assertEqual(
             self.readable("department_head", self.all_tickets),
@@ -102,7 +110,9 @@ class TestRoleAccess(ItsmCase):
         )
 
     def test_risk_control(self):
-        self.assertEqual(self.visible_menus("risk_control"), {ROOT, TICKETS, REVIEWS})
+        self.assertEqual(
+            self.visible_menus("risk_control"), {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS}
+        )
         self.assertEqual(
             self.readable("risk_control", self.all_tickets), self.all_tickets
         )
@@ -112,7 +122,9 @@ class TestRoleAccess(ItsmCase):
             self.ticket_other.with_user(self.users["risk_control"]).unlink()
 
     def test_supervisor(self):
-        self.assertEqual(self.visible_menus("supervisor"), {ROOT, TICKETS, REVIEWS})
+        self.assertEqual(
+            self.visible_menus("supervisor"), {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS}
+        )
         self.assertEqual(
             self.readable("supervisor", self.all_tickets), self.all_tickets
         )

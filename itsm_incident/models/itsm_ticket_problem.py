@@ -1,0 +1,162 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+RESOLVER = "itsm_incident.group_itsm_resolver"
+
+
+class ItsmTicketProblem(models.AbstractModel):
+    """The problem side of an incident (INC-10): the problem it belongs to,
+    problem proposals when its impact is severe or it recurs, and the known
+    error of its category suggested with its workaround."""
+
+    _name = "itsm.ticket.problem"
+    _description = "ITSM Ticket Problem"
+
+    problem_id = fields.Many2one(
+        "itsm.problem",
+        index=True,
+        tracking=True,
+        copy=False,
+        check_company=True,
+    )
+    problem_proposal_ids = fields.Many2many(
+        "itsm.problem.proposal",
+        "itsm_problem_proposal_ticket_rel",
+        "ticket_id",
+        "proposal_id",
+        string="Problem proposals",
+        readonly=True,
+        copy=False,
+        groups=RESOLVER,
+    )
+    suggested_problem_id = fields.Many2one(
+        "itsm.problem",
+        string="Known error",
+        compute="_compute_suggested_problem_id",
+        groups=RESOLVER,
+        help="A known error of this category: its workaround may restore the "
+        "service at once.",
+    )
+    suggested_workaround = fields.Html(
+        compute="_compute_suggested_problem_id",
+        string="Known workaround",
+        groups=RESOLVER,
+    )
+
+    @api.depends("category_id", "problem_id")
+    def _compute_suggested_problem_id(self):
+        """The newest known error of each ticket's category: one search for
+        the whole batch."""
+        todo = self.filtered(lambda t: t.category_id and not t.problem_id)
+        by_category = {}
+        if todo:
+            for problem in self.env["itsm.problem"].search(
+                [
+                    ("known_error", "=", True),
+                    ("state", "not in", ("resolved", "closed")),
+                    ("category_id", "in", todo.category_id.ids),
+                ],
+                order="id desc",
+            ):
+                by_category.setdefault(problem.category_id, problem)
+        for ticket in self:
+            problem = by_category.get(ticket.category_id, self.env["itsm.problem"])
+            ticket.suggested_problem_id = problem
+            ticket.suggested_workaround = problem.workaround
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("impact") == "severe":
+            self._itsm_propose_problems()
+        return result
+
+    def _itsm_count_recurrences(self):
+        """Counting the recurrences of new incidents may call for a problem."""
+        result = super()._itsm_count_recurrences()
+        self._itsm_propose_problems()
+        return result
+
+    def action_link_suggested_problem(self):
+        """One click: the incident joins the known error suggested to it."""
+        for ticket in self:
+            if not ticket.suggested_problem_id:
+                raise UserError(
+                    self.env._(
+                        "No known error is suggested for %s.", ticket.display_name
+                    )
+                )
+        for ticket in self:
+            ticket.problem_id = ticket.suggested_problem_id
+        return True
+
+    # ------------------------------------------------------------------
+    # Problem proposals
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _itsm_recurrence_threshold(self):
+        # sudo: a setting every ticket's proposals depend on.
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("itsm_incident.problem_recurrence_threshold", 3)
+        )
+
+    def _itsm_propose_problems(self):
+        """Propose a problem for severe incidents and for incidents that
+        recur at least the threshold: one proposal per (category, customer)
+        cluster, joined by later incidents. One query finds the earlier
+        similar incidents of all recurring clusters."""
+        threshold = self._itsm_recurrence_threshold()
+        # sudo: the suite proposes, whoever's incident set it off (the
+        # similar incidents of a cluster belong to its proposal even when
+        # the creator may not read them); the department leader decides.
+        tickets = self.sudo().filtered(
+            lambda t: t.declaration_type == "incident" and not t.problem_id
+        )
+        severe = tickets.filtered(lambda t: t.impact == "severe")
+        recurring = tickets.filtered(
+            lambda t: threshold > 0 and t.recurrence_count >= threshold
+        )
+        if not (severe or recurring):
+            return
+        clusters = defaultdict(lambda: ["severe", tickets.browse()])
+        for ticket in severe:
+            clusters[ticket._itsm_cluster_key()][1] |= ticket
+        if recurring:
+            since = fields.Datetime.now() - timedelta(
+                days=self._itsm_recurrence_window()
+            )
+            similar = tickets.search(
+                [
+                    ("category_id", "in", recurring.category_id.ids),
+                    (
+                        "commercial_partner_id",
+                        "in",
+                        recurring.commercial_partner_id.ids,
+                    ),
+                    ("declaration_type", "=", "incident"),
+                    ("problem_id", "=", False),
+                    ("create_date", ">=", since),
+                ]
+            )
+            keys = {ticket._itsm_cluster_key() for ticket in recurring}
+            for ticket in similar | recurring:
+                key = ticket._itsm_cluster_key()
+                if key in keys:
+                    clusters[key][0] = "recurrence"
+                    clusters[key][1] |= ticket
+        self.env["itsm.problem.proposal"].sudo()._itsm_propose(
+            {key: tuple(value) for key, value in clusters.items()}
+        )
+
+    def _itsm_cluster_key(self):
+        self.ensure_one()
+        return (
+            self.company_id.id,
+            self.category_id.id,
+            self.commercial_partner_id.id,
+        )
