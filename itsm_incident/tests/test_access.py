@@ -61,7 +61,14 @@ class TestRoleAccess(ItsmCase):
     def test_agent(self):
         self.assertEqual(
             self.visible_menus("agent"),
-            {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS, "itsm_incident.menu_itsm_phone_intake"},
+            {
+                ROOT,
+                TICKETS,
+                REVIEWS,
+                ACTIONS,
+                *PROBLEMS,
+                "itsm_incident.menu_itsm_phone_intake",
+            },
         )
         self.assertEqual(self.readable("agent", self.all_tickets), self.all_tickets)
         self.ticket_other.with_user(self.users["agent"]).team_id = self.desk_team
@@ -91,7 +98,8 @@ class TestRoleAccess(ItsmCase):
 
     def test_department_head(self):
         self.assertEqual(
-            self.visible_menus("department_head"), {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS}
+            self.visible_menus("department_head"),
+            {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS},
         )
         self.assertEqual(
             self.readable("department_head", self.all_tickets),
@@ -111,7 +119,8 @@ class TestRoleAccess(ItsmCase):
 
     def test_risk_control(self):
         self.assertEqual(
-            self.visible_menus("risk_control"), {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS}
+            self.visible_menus("risk_control"),
+            {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS},
         )
         self.assertEqual(
             self.readable("risk_control", self.all_tickets), self.all_tickets
@@ -123,7 +132,8 @@ class TestRoleAccess(ItsmCase):
 
     def test_supervisor(self):
         self.assertEqual(
-            self.visible_menus("supervisor"), {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS}
+            self.visible_menus("supervisor"),
+            {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS},
         )
         self.assertEqual(
             self.readable("supervisor", self.all_tickets), self.all_tickets
