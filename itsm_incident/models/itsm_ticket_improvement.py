@@ -28,6 +28,9 @@ class ItsmTicketImprovement(models.AbstractModel):
 
     def _itsm_closure_blockers(self):
         blockers = super()._itsm_closure_blockers()
+        stage = self._itsm_closing_stage()
+        if stage and not stage.itsm_closed_loop:
+            return blockers  # withdrawn or invalid: no closed loop to close
         # sudo: whether an action exists decides, not whether the closer
         # may read it.
         if self.is_major and not self.sudo().improvement_action_ids.filtered(

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from freezegun import freeze_time
 
 from odoo import fields
@@ -314,9 +316,11 @@ class TestMajorIncidentLoop(ClosureCase):
         self.assertEqual(ticket.stage_id, self.resolved)
         self.assertTrue(ticket.reporter_confirmed_date)
         self.assertIn("approved review report", ticket.message_ids[0].body)
+        self.assertIn("improvement action", ticket.message_ids[0].body)
         with self.assertRaises(UserError) as refusal:
             self.as_role("agent", ticket).stage_id = self.done
         self.assertIn("approved review report", str(refusal.exception))
+        self.assertIn("improvement action", str(refusal.exception))
         self.assertEqual(ticket.stage_id, self.resolved)
         # Rating again is refused.
         with self.assertRaises(UserError):
@@ -346,6 +350,15 @@ class TestMajorIncidentLoop(ClosureCase):
                 "process": "<p>Detected 9:00, spooler restarted 9:40.</p>",
                 "result": "<p>Printing restored for all floors.</p>",
                 "lessons": "<p>Watch the spooler's memory.</p>",
+            }
+        )
+        # What prevents a repeat is owned and dated (INC-13).
+        self.env["itsm.improvement.action"].with_user(self.users["resolver"]).create(
+            {
+                "name": "Alert on the spooler's memory",
+                "ticket_id": ticket.id,
+                "user_id": self.users["resolver"].id,
+                "date_deadline": fields.Date.today() + timedelta(days=14),
             }
         )
         # The department head approves: the confirmed incident closes.

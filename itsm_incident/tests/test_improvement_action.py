@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
-from .common import ItsmCase
+from .common import ItsmCase, close_the_loop
 
 
 class TestImprovementAction(ItsmCase):
@@ -158,12 +158,19 @@ class TestImprovementAction(ItsmCase):
 
 class TestMajorIncidentClosure(ItsmCase):
     def test_a_major_incident_closes_only_with_an_improvement_action(self):
-        ticket = self.ticket_customer
+        ticket = close_the_loop(self.ticket_customer)
         ticket.write({"impact": "severe", "urgency": "high"})
         self.assertTrue(ticket.is_major)
-        closed = self.env["helpdesk.ticket.stage"].search(
-            [("closed", "=", True)], limit=1
-        )
+        self.env["itsm.incident.review"].create(
+            {
+                "ticket_id": ticket.id,
+                "cause": "<p>Till server disk full.</p>",
+                "process": "<p>Cleaned up at 10:00.</p>",
+                "result": "<p>Tills back online.</p>",
+                "lessons": "<p>Watch the disk.</p>",
+            }
+        ).action_approve()
+        closed = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         stage = ticket.stage_id
         with self.assertRaisesRegex(UserError, "improvement action"):
             ticket.stage_id = closed
@@ -191,16 +198,19 @@ class TestMajorIncidentClosure(ItsmCase):
                 "state": "cancelled",
             }
         )
-        closed = self.env["helpdesk.ticket.stage"].search(
-            [("closed", "=", True)], limit=1
-        )
-        with self.assertRaises(UserError):
-            ticket.stage_id = closed
+        closed = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        with self.assertRaisesRegex(UserError, "improvement action"):
+            close_the_loop(ticket).stage_id = closed
         self.assertFalse(ticket.stage_id.closed)
 
     def test_a_minor_incident_closes_without_one(self):
-        closed = self.env["helpdesk.ticket.stage"].search(
-            [("closed", "=", True)], limit=1
-        )
-        self.ticket_reporter.stage_id = closed
+        closed = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        close_the_loop(self.ticket_reporter).stage_id = closed
         self.assertTrue(self.ticket_reporter.stage_id.closed)
+
+    def test_a_withdrawn_major_incident_needs_no_action(self):
+        ticket = self.ticket_customer
+        ticket.write({"impact": "severe", "urgency": "high"})
+        cancelled = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_cancelled")
+        ticket.stage_id = cancelled
+        self.assertEqual(ticket.stage_id, cancelled)
