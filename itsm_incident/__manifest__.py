@@ -9,7 +9,7 @@
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
     "website": "https://github.com/itsm-odoo/itsm",
-    "depends": ["helpdesk_mgmt", "hr", "resource", "sms"],
+    "depends": ["helpdesk_mgmt", "hr", "rating", "resource", "sms"],
     "data": [
         "security/itsm_incident_security.xml",
         "security/ir.model.access.csv",
@@ -24,6 +24,8 @@
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
         "data/itsm_escalation_rule_data.xml",
+        "report/itsm_kpi_monthly_report.xml",
+        "data/itsm_kpi_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_portal_templates.xml",
         "views/itsm_priority_views.xml",
@@ -34,12 +36,19 @@
         "report/helpdesk_ticket_report.xml",
         "views/itsm_menus.xml",
         "views/itsm_event_source_views.xml",
+        "views/itsm_kpi_report_views.xml",
+        "views/itsm_supervision_views.xml",
+        "views/itsm_kpi_settings_views.xml",
+        "views/itsm_kpi_menus.xml",
         "wizards/itsm_phone_intake_wizard_views.xml",
     ],
     "demo": ["demo/itsm_demo.xml"],
     "assets": {
         "web.report_assets_common": [
             "itsm_incident/static/src/scss/incident_record.scss",
+        ],
+        "web.assets_backend": [
+            "itsm_incident/static/src/dashboard/*",
         ],
         "web.assets_tests": [
             "itsm_incident/static/src/tours/*.js",

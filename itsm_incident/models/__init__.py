@@ -19,6 +19,7 @@ from . import itsm_ticket_recurrence
 from . import itsm_ticket_monitoring
 from . import itsm_ticket_record_form
 from . import itsm_ticket_closure
+from . import itsm_ticket_kpi
 from . import itsm_improvement_action
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
@@ -28,3 +29,9 @@ from . import res_config_settings
 from . import helpdesk_ticket
 from . import itsm_escalation_rule
 from . import itsm_escalation_log
+from . import itsm_supervision_checklist_item
+from . import itsm_supervision_round
+from . import itsm_supervision_check
+from . import itsm_supervision_check_line
+from . import itsm_kpi_monthly_report
+from . import itsm_kpi_dashboard

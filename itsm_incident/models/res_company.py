@@ -34,3 +34,23 @@ class ResCompany(models.Model):
         string="Salesperson for out-of-scope requests",
         help="Declarations out of the service scope are handed to this person.",
     )
+    itsm_kpi_report_day = fields.Integer(
+        string="Monthly report day",
+        default=1,
+        help="Day of the month on which the report of the previous month is sent.",
+    )
+    itsm_kpi_report_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_itsm_kpi_report_user_rel",
+        "company_id",
+        "user_id",
+        string="Monthly report recipients",
+    )
+
+    _sql_constraints = [
+        (
+            "itsm_kpi_report_day_valid",
+            "CHECK(itsm_kpi_report_day BETWEEN 1 AND 28)",
+            "The monthly report day must be between 1 and 28.",
+        ),
+    ]

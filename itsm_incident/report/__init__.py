@@ -1,0 +1,1 @@
+from . import itsm_kpi_report
