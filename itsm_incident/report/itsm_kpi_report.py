@@ -18,6 +18,35 @@ class ItsmKpiReport(models.Model):
     _auto = False
     _rec_name = "ticket_id"
     _order = "create_date desc"
+    # What the query reads: pending writes are flushed before it runs.
+    _depends = {
+        "helpdesk.ticket": [
+            "company_id",
+            "declaration_type",
+            "screening_state",
+            "category_id",
+            "nature_id",
+            "department_id",
+            "responsible_department_id",
+            "team_id",
+            "user_id",
+            "itsm_priority",
+            "grade",
+            "channel_id",
+            "stage_id",
+            "create_date",
+            "acknowledged_date",
+            "resolved_date",
+            "closed_date",
+            "response_working_minutes",
+            "resolution_working_minutes",
+            "response_met",
+            "resolution_met",
+            "is_recurrence",
+        ],
+        "rating.rating": ["res_model", "res_id", "rating", "consumed"],
+        "itsm.escalation.log": ["ticket_id"],
+    }
 
     ticket_id = fields.Many2one("helpdesk.ticket", string="Ticket", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
