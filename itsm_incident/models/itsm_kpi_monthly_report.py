@@ -28,7 +28,7 @@ class ItsmKpiMonthlyReport(models.Model):
     name = fields.Char(compute="_compute_name")
     company_id = fields.Many2one("res.company", required=True, index=True)
     date_from = fields.Date(string="Month", required=True, readonly=True)
-    date_to = fields.Date(required=True, readonly=True)
+    date_to = fields.Date(string="Until", required=True, readonly=True)
     sent_date = fields.Datetime(string="Sent on", readonly=True)
     recipient_ids = fields.Many2many("res.users", string="Recipients", readonly=True)
 

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -47,10 +48,10 @@ class ResCompany(models.Model):
         string="Monthly report recipients",
     )
 
-    _sql_constraints = [
-        (
-            "itsm_kpi_report_day_valid",
-            "CHECK(itsm_kpi_report_day BETWEEN 1 AND 28)",
-            "The monthly report day must be between 1 and 28.",
-        ),
-    ]
+    @api.constrains("itsm_kpi_report_day")
+    def _check_itsm_kpi_report_day(self):
+        # Days 29 to 31 are missing from some months.
+        if any(not 1 <= company.itsm_kpi_report_day <= 28 for company in self):
+            raise ValidationError(
+                self.env._("The monthly report day must be between 1 and 28.")
+            )
