@@ -22,7 +22,9 @@ class ItsmKpiDashboard(models.AbstractModel):
         today = fields.Date.context_today(self)
         month_start = date(today.year, today.month, 1)
         trend_start = month_start - relativedelta(months=TREND_MONTHS - 1)
-        priorities = dict(Ticket._fields["itsm_priority"]._description_selection(self.env))
+        priorities = dict(
+            Ticket._fields["itsm_priority"]._description_selection(self.env)
+        )
         open_domain = [("stage_id.closed", "=", False)]
         open_by_priority = [
             {

@@ -71,7 +71,11 @@ class ItsmKpiMonthlyReport(models.Model):
         names = [measure.split(":")[0] for measure in MEASURES]
 
         def row(label, values):
-            return {"label": label, "count": values[0], **dict(zip(names, values[1:]))}
+            return {
+                "label": label,
+                "count": values[0],
+                **dict(zip(names, values[1:], strict=True)),
+            }
 
         total = Kpi._read_group(domain, [], ["__count", *MEASURES])[0]
         departments = [

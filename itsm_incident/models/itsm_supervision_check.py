@@ -22,9 +22,7 @@ class ItsmSupervisionCheck(models.Model):
         index=True,
         ondelete="cascade",
     )
-    company_id = fields.Many2one(
-        related="round_id.company_id", store=True, index=True
-    )
+    company_id = fields.Many2one(related="round_id.company_id", store=True, index=True)
     ticket_id = fields.Many2one(
         "helpdesk.ticket", string="Incident", required=True, index=True, readonly=True
     )
@@ -67,8 +65,10 @@ class ItsmSupervisionCheck(models.Model):
     @api.depends("line_ids.result")
     def _compute_score(self):
         for check in self:
-            judged = check.line_ids.filtered(lambda l: l.result in ("pass", "fail"))
-            passed = judged.filtered(lambda l: l.result == "pass")
+            judged = check.line_ids.filtered(
+                lambda line: line.result in ("pass", "fail")
+            )
+            passed = judged.filtered(lambda line: line.result == "pass")
             check.score = 100.0 * len(passed) / len(judged) if judged else 0.0
 
     @api.depends("line_ids.action_id.state")
@@ -98,7 +98,7 @@ class ItsmSupervisionCheck(models.Model):
             raise UserError(
                 self.env._("These checks are incomplete:\n%s", "\n".join(problems))
             )
-        failed = self.line_ids.filtered(lambda l: l.result == "fail")
+        failed = self.line_ids.filtered(lambda line: line.result == "fail")
         # sudo: supervisors record rectification actions for the owners they
         # name; improvement actions are otherwise written by the desk.
         actions = (

@@ -57,9 +57,7 @@ class ItsmSupervisionRound(models.Model):
         for spot_check in self:
             done = spot_check.check_ids.filtered(lambda c: c.state == "done")
             spot_check.check_count = len(spot_check.check_ids)
-            spot_check.score = (
-                sum(done.mapped("score")) / len(done) if done else 0.0
-            )
+            spot_check.score = sum(done.mapped("score")) / len(done) if done else 0.0
 
     @api.constrains("date_from", "date_to")
     def _check_period(self):
@@ -104,7 +102,9 @@ class ItsmSupervisionRound(models.Model):
         for spot_check in self:
             if spot_check.state != "draft":
                 raise UserError(
-                    self.env._("The sample of “%s” has already been drawn.", spot_check.name)
+                    self.env._(
+                        "The sample of “%s” has already been drawn.", spot_check.name
+                    )
                 )
             ticket_ids = spot_check._itsm_draw()
             if not ticket_ids:
@@ -113,7 +113,10 @@ class ItsmSupervisionRound(models.Model):
                         "No incident was closed in the period of “%s”.", spot_check.name
                     )
                 )
-            items = self.env["itsm.supervision.checklist.item"].search([])
+            # The checklist: a handful of active items.
+            items = self.env["itsm.supervision.checklist.item"].search(
+                [("active", "=", True)]
+            )
             if not items:
                 raise UserError(self.env._("The supervision checklist is empty."))
             spot_check.write(

@@ -22,7 +22,7 @@ class ItsmTicketKpi(models.AbstractModel):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # The dashboard's trend and the monthly report read closed tickets by
         # closing date; the default filter ("this month") reads by creation.
         create_index(
@@ -33,8 +33,12 @@ class ItsmTicketKpi(models.AbstractModel):
             where="closed_date IS NOT NULL",
         )
         create_index(
-            self.env.cr, "helpdesk_ticket_create_date_idx", "helpdesk_ticket", ["create_date"]
+            self.env.cr,
+            "helpdesk_ticket_create_date_idx",
+            "helpdesk_ticket",
+            ["create_date"],
         )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -48,32 +48,26 @@ class ItsmKpiReport(models.Model):
         "itsm.escalation.log": ["ticket_id"],
     }
 
-    ticket_id = fields.Many2one("helpdesk.ticket", string="Ticket", readonly=True)
+    ticket_id = fields.Many2one("helpdesk.ticket", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     declaration_type = fields.Selection(DECLARATION_TYPES, string="Type", readonly=True)
     screening_state = fields.Selection(
         SCREENING_STATES, string="Screening", readonly=True
     )
-    category_id = fields.Many2one(
-        "helpdesk.ticket.category", string="Category", readonly=True
-    )
+    category_id = fields.Many2one("helpdesk.ticket.category", readonly=True)
     nature_id = fields.Many2one(
         "itsm.event.nature", string="Event Nature", readonly=True
     )
     department_id = fields.Many2one("hr.department", readonly=True)
-    responsible_department_id = fields.Many2one(
-        "hr.department", string="Responsible Department", readonly=True
-    )
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
+    responsible_department_id = fields.Many2one("hr.department", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
     user_id = fields.Many2one("res.users", string="Handler", readonly=True)
     itsm_priority = fields.Selection(
         PRIORITY_LEVELS, string="ITSM Priority", readonly=True
     )
     grade = fields.Selection(GRADES, readonly=True)
-    channel_id = fields.Many2one(
-        "helpdesk.ticket.channel", string="Channel", readonly=True
-    )
-    stage_id = fields.Many2one("helpdesk.ticket.stage", string="Stage", readonly=True)
+    channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
+    stage_id = fields.Many2one("helpdesk.ticket.stage", readonly=True)
     is_closed = fields.Boolean(string="Closed", readonly=True)
     create_date = fields.Datetime(string="Reported on", readonly=True)
     acknowledged_date = fields.Datetime(string="Acknowledged on", readonly=True)
@@ -206,9 +200,15 @@ class ItsmKpiReport(models.Model):
         # sudo: the user's own employees and the departments they head.
         user = self.env.user.sudo()
         departments = user.employee_ids.department_id
-        departments |= self.env["hr.department"].sudo().search(
-            [("manager_id.user_id", "=", user.id)]
+        departments |= (
+            self.env["hr.department"]
+            .sudo()
+            .search([("manager_id.user_id", "=", user.id)])
         )
-        return self.env["hr.department"].sudo().search(
-            [("id", "child_of", departments.ids)]
-        ) if departments else departments
+        return (
+            self.env["hr.department"]
+            .sudo()
+            .search([("id", "child_of", departments.ids)])
+            if departments
+            else departments
+        )

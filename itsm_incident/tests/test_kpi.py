@@ -52,7 +52,11 @@ class KpiCase(ItsmCase):
         rules = cls.env["itsm.escalation.rule"].search([], limit=2)
         cls.env["itsm.escalation.log"].create(
             [
-                {"rule_id": rule.id, "ticket_id": cls.d.id, "fired_at": utc(2026, 11, 24, 9, 5)}
+                {
+                    "rule_id": rule.id,
+                    "ticket_id": cls.d.id,
+                    "fired_at": utc(2026, 11, 24, 9, 5),
+                }
                 for rule in rules
             ]
         )
@@ -131,7 +135,9 @@ class KpiCase(ItsmCase):
 
 class TestKpi(KpiCase):
     def test_facts_per_ticket_in_working_time(self):
-        facts = self.env["itsm.kpi.report"].search([("ticket_id", "in", self.tickets.ids)])
+        facts = self.env["itsm.kpi.report"].search(
+            [("ticket_id", "in", self.tickets.ids)]
+        )
         a = facts.filtered(lambda f: f.ticket_id == self.a)
         # Across the weekend: Friday 16-18 and Monday 9-10.
         self.assertAlmostEqual(a.resolution_hours, 3.0)
@@ -186,7 +192,9 @@ class TestKpi(KpiCase):
         self.assertEqual(
             Kpi.sudo(False)
             .with_user(self.users["manager"])
-            .search([("is_my_department", "=", True), ("ticket_id", "in", self.tickets.ids)]),
+            .search(
+                [("is_my_department", "=", True), ("ticket_id", "in", self.tickets.ids)]
+            ),
             Kpi.browse(),
             "the manager has no department",
         )
@@ -194,7 +202,9 @@ class TestKpi(KpiCase):
         mine = (
             self.env["itsm.kpi.report"]
             .with_user(self.users["agent"])
-            .search([("is_my_department", "=", True), ("ticket_id", "in", self.tickets.ids)])
+            .search(
+                [("is_my_department", "=", True), ("ticket_id", "in", self.tickets.ids)]
+            )
         )
         self.assertEqual(mine.ticket_id, self.a | self.b | self.c)
 
@@ -217,7 +227,9 @@ class TestKpiAccess(KpiCase):
         self.assertEqual(set(figures), {self.business})
         self.assertEqual(figures[self.business]["__count"], 3)
         # The division's leader heads both departments.
-        self.assertEqual(set(self.kpi(self.users["division_leader"])), {self.business, self.it})
+        self.assertEqual(
+            set(self.kpi(self.users["division_leader"])), {self.business, self.it}
+        )
         # Reporters stay out, the desk sees everything.
         with self.assertRaises(AccessError):
             self.kpi(self.users["reporter"])

@@ -27,10 +27,16 @@ class TestKpiDashboard(KpiCase):
                 },
             ]
         )
-        data = self.env["itsm.kpi.dashboard"].with_user(self.users["agent"]).get_dashboard_data()
+        data = (
+            self.env["itsm.kpi.dashboard"]
+            .with_user(self.users["agent"])
+            .get_dashboard_data()
+        )
         # C is open since Tuesday 9:00, unacknowledged: its one-hour response
         # target is breached.
-        open_p3 = next(row for row in data["open_by_priority"] if row["priority"] == "3")
+        open_p3 = next(
+            row for row in data["open_by_priority"] if row["priority"] == "3"
+        )
         self.assertGreaterEqual(open_p3["count"], 1)
         Ticket = self.env["helpdesk.ticket"]
         self.assertIn(self.c, Ticket.search(data["breached_domain"]))

@@ -77,9 +77,11 @@ class TestKpiMonthlyReport(KpiCase):
             figures["total"]["count"], sum(count for _d, count, *_m in pivot)
         )
         business = rows[self.business.display_name]
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "itsm_incident.action_report_kpi_monthly", report.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("itsm_incident.action_report_kpi_monthly", report.ids)[0]
+            .decode()
+        )
         self.assertIn("Business", html)
         self.assertIn(f">{round(business['on_time_rate'], 1)}<", html)
 

@@ -111,9 +111,16 @@ class TestSupervision(ItsmCase):
         with self.assertRaises(UserError):
             check.action_done()  # a failure without owner and deadline
         self.assertEqual(check.state, "todo")
-        self.assertFalse(self.env["itsm.improvement.action"].search([("ticket_id", "=", check.ticket_id.id)]))
+        self.assertFalse(
+            self.env["itsm.improvement.action"].search(
+                [("ticket_id", "=", check.ticket_id.id)]
+            )
+        )
         compliance.write(
-            {"action_user_id": self.users["agent"].id, "action_deadline": date(2026, 11, 30)}
+            {
+                "action_user_id": self.users["agent"].id,
+                "action_deadline": date(2026, 11, 30),
+            }
         )
         check.action_done()
         self.assertEqual(check.state, "done")
@@ -144,13 +151,20 @@ class TestSupervision(ItsmCase):
                 [("round_id", "=", spot_check.id)], ["department_id"], ["score:avg"]
             )
         )
-        self.assertEqual(scores[check.department_id], 50 if check.department_id != second.department_id else 75)
+        self.assertEqual(
+            scores[check.department_id],
+            50 if check.department_id != second.department_id else 75,
+        )
 
     def test_only_the_supervision_group_runs_spot_checks(self):
         for role in ("resolver", "agent", "reporter"):
             with self.subTest(role=role), self.assertRaises(AccessError):
                 self.env["itsm.supervision.round"].with_user(self.users[role]).create(
-                    {"name": "x", "date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)}
+                    {
+                        "name": "x",
+                        "date_from": date(2026, 10, 1),
+                        "date_to": date(2026, 10, 31),
+                    }
                 )
         spot_check = self.new_round()
         spot_check.action_draw_sample()
