@@ -18,7 +18,7 @@ class ItsmKpiDashboard(models.AbstractModel):
     @api.model
     def get_dashboard_data(self):
         Ticket = self.env["helpdesk.ticket"]
-        Kpi = self.env["itsm.kpi.report"]
+        Kpi = self.env["itsm.kpi.summary"]
         today = fields.Date.context_today(self)
         month_start = date(today.year, today.month, 1)
         trend_start = month_start - relativedelta(months=TREND_MONTHS - 1)
@@ -42,17 +42,17 @@ class ItsmKpiDashboard(models.AbstractModel):
         trend = [
             {"month": month.strftime("%Y-%m"), "rate": rate or 0.0, "count": count}
             for month, rate, count in Kpi._read_group(
-                [("closed_date", ">=", fields.Datetime.to_datetime(trend_start))],
-                ["closed_date:month"],
+                [("date", ">=", trend_start)],
+                ["date:month"],
                 ["on_time_rate:avg", "__count"],
             )
         ]
-        this_month = [("create_date", ">=", fields.Datetime.to_datetime(month_start))]
         month_total = Kpi._read_group(
-            this_month,
+            [("date", "=", month_start)],
             [],
             ["__count", "on_time_rate:avg", "satisfaction:avg", "recurrence_rate:avg"],
         )[0]
+        this_month = [("create_date", ">=", fields.Datetime.to_datetime(month_start))]
         top_categories = [
             {
                 "id": category.id,
@@ -80,6 +80,10 @@ class ItsmKpiDashboard(models.AbstractModel):
             "breached": Ticket.search_count(breached),
             "breached_domain": breached,
             "trend": trend,
+            # sudo: when the KPI sums were last refreshed, a system value.
+            "refreshed_at": self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("itsm_incident.kpi_summary_refreshed_at"),
             "month": {
                 "count": month_total[0],
                 "on_time_rate": month_total[1] or 0.0,

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
@@ -18,7 +18,8 @@ MEASURES = [
 class ItsmKpiMonthlyReport(models.Model):
     """The monthly management report (INC-16): the KPIs of the tickets
     reported in a month, by department, sent as a PDF to the managers chosen
-    in Settings on the configured day. One record per company and month is
+    in Settings on the configured day — the KPI pivot's figures (it reads
+    the same sums, refreshed first). One record per company and month is
     also the cron's marker: a month is reported once."""
 
     _name = "itsm.kpi.monthly.report"
@@ -50,15 +51,7 @@ class ItsmKpiMonthlyReport(models.Model):
 
     def _itsm_domain(self):
         self.ensure_one()
-        return [
-            ("company_id", "=", self.company_id.id),
-            ("create_date", ">=", datetime.combine(self.date_from, time.min)),
-            (
-                "create_date",
-                "<",
-                datetime.combine(self.date_to + relativedelta(days=1), time.min),
-            ),
-        ]
+        return [("company_id", "=", self.company_id.id), ("date", "=", self.date_from)]
 
     def _itsm_figures(self):
         """{'total': row, 'departments': [row, …]}: each row a dict of the
@@ -66,7 +59,7 @@ class ItsmKpiMonthlyReport(models.Model):
         self.ensure_one()
         # sudo: the report shows the whole company to the managers chosen in
         # Settings, whoever runs the cron.
-        Kpi = self.env["itsm.kpi.report"].sudo()
+        Kpi = self.env["itsm.kpi.summary"].sudo()
         domain = self._itsm_domain()
         names = [measure.split(":")[0] for measure in MEASURES]
 
@@ -111,6 +104,9 @@ class ItsmKpiMonthlyReport(models.Model):
                 for company in companies - done
             ]
         )
+        if reports:
+            # sudo: the sums the report reads, up to date.
+            self.env["itsm.kpi.summary"].sudo()._refresh()
         reports._itsm_send()
         self.env["ir.cron"]._notify_progress(done=len(reports), remaining=0)
         return reports

@@ -11,7 +11,11 @@ class ItsmKpiReport(models.Model):
     measures need — who, what, when, working-time durations, targets met,
     satisfaction, recurrence, escalation level. The rates are 0 or 100 per
     ticket (empty when not applicable), so that their average in a pivot is
-    the rate in percent."""
+    the rate in percent.
+
+    A live view for lists and pivots over a period (this month by default)
+    and any dimension; ``itsm.kpi.summary`` holds the same measures summed by
+    month for the pivot over the whole history."""
 
     _name = "itsm.kpi.report"
     _description = "ITSM KPI Facts"
@@ -166,19 +170,19 @@ class ItsmKpiReport(models.Model):
                         THEN CASE WHEN t.response_met AND t.resolution_met
                                   THEN 100.0 ELSE 0.0 END
                    END AS sla_rate,
-                   r.rating AS satisfaction,
+                   -- Subqueries in the select list cost nothing when a
+                   -- query does not ask for them, one index lookup per
+                   -- ticket when it does.
+                   (SELECT r.rating FROM rating_rating r
+                     WHERE r.res_id = t.id AND r.res_model = 'helpdesk.ticket'
+                       AND r.consumed
+                  ORDER BY r.id DESC LIMIT 1) AS satisfaction,
                    COALESCE(t.is_recurrence, FALSE) AS is_recurrence,
                    CASE WHEN t.is_recurrence THEN 100.0 ELSE 0.0 END
                        AS recurrence_rate,
-                   COALESCE(e.level, 0) AS escalation_level
+                   (SELECT count(*) FROM itsm_escalation_log l
+                     WHERE l.ticket_id = t.id)::int AS escalation_level
               FROM helpdesk_ticket t
-         LEFT JOIN (SELECT DISTINCT ON (res_id) res_id, rating
-                      FROM rating_rating
-                     WHERE res_model = 'helpdesk.ticket' AND consumed
-                  ORDER BY res_id, id DESC) r ON r.res_id = t.id
-         LEFT JOIN (SELECT ticket_id, count(*) AS level
-                      FROM itsm_escalation_log
-                  GROUP BY ticket_id) e ON e.ticket_id = t.id
             """
         )
 

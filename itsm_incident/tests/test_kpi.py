@@ -61,6 +61,7 @@ class KpiCase(ItsmCase):
             ]
         )
         cls.tickets = cls.a | cls.b | cls.c | cls.d
+        cls.env["itsm.kpi.summary"]._refresh()
 
     @classmethod
     def make(cls, partner, reported, acknowledged=None):
@@ -105,9 +106,12 @@ class KpiCase(ItsmCase):
             }
         )
 
-    def kpi(self, user=None, groupby=("department_id",)):
-        """{group: {measure: value}} of the pivot's read_group."""
-        Kpi = self.env["itsm.kpi.report"]
+    def kpi(
+        self, user=None, groupby=("department_id",), model="itsm.kpi.report", domain=None
+    ):
+        """{group: {measure: value}} of the pivot's read_group: of the tickets
+        of the known data set, or of the departments with ``model``."""
+        Kpi = self.env[model]
         if user:
             Kpi = Kpi.with_user(user)
         measures = [
@@ -127,7 +131,14 @@ class KpiCase(ItsmCase):
             for *group, values in (
                 (*row[: len(groupby)], row[len(groupby) :])
                 for row in Kpi._read_group(
-                    [("ticket_id", "in", self.tickets.ids)], list(groupby), measures
+                    domain
+                    or (
+                        [("ticket_id", "in", self.tickets.ids)]
+                        if model == "itsm.kpi.report"
+                        else [("department_id", "in", (self.business | self.it).ids)]
+                    ),
+                    list(groupby),
+                    measures,
                 )
             )
         }
@@ -177,6 +188,28 @@ class TestKpi(KpiCase):
         self.assertFalse(it["satisfaction"], "no rating, no satisfaction")
         self.assertEqual(it["escalation_level"], 2)
 
+    def test_the_sums_of_the_pivot_match_the_facts(self):
+        """The KPI pivot reads monthly sums: the same figures, tickets
+        counted (not rows), rates as shares of tickets."""
+        departments = [("department_id", "in", (self.business | self.it).ids)]
+        facts = self.kpi(domain=departments)  # with ItsmCase's two tickets
+        sums = self.kpi(model="itsm.kpi.summary")
+        self.assertEqual(set(sums), {self.business, self.it})
+        for department, figures in facts.items():
+            for measure, value in figures.items():
+                with self.subTest(department=department.name, measure=measure):
+                    self.assertAlmostEqual(sums[department][measure] or 0, value or 0)
+        by_month = self.kpi(model="itsm.kpi.summary", groupby=("date:month",))
+        self.assertEqual(sum(row["__count"] for row in by_month.values()), 6)
+        # New tickets count once the sums are refreshed (the cron).
+        before = sums[self.business]["__count"]
+        self.make(self.users["reporter"].partner_id, utc(2026, 11, 25, 9))
+        business = self.kpi(model="itsm.kpi.summary")[self.business]
+        self.assertEqual(business["__count"], before)
+        self.env["itsm.kpi.summary"]._cron_refresh()
+        business = self.kpi(model="itsm.kpi.summary")[self.business]
+        self.assertEqual(business["__count"], before + 1)
+
     def test_measures_by_person_and_month(self):
         self.c.user_id = self.users["agent"]
         by_handler = self.kpi(groupby=("user_id",))
@@ -219,6 +252,8 @@ class TestKpiAccess(KpiCase):
         with self.assertRaises(AccessError):
             self.kpi(self.users["department_head"])
         with self.assertRaises(AccessError):
+            self.kpi(self.users["department_head"], model="itsm.kpi.summary")
+        with self.assertRaises(AccessError):
             self.kpi(self.users["reporter"])
 
     def test_department_heads_see_their_departments_when_configured(self):
@@ -226,6 +261,9 @@ class TestKpiAccess(KpiCase):
         figures = self.kpi(self.users["department_head"])
         self.assertEqual(set(figures), {self.business})
         self.assertEqual(figures[self.business]["__count"], 3)
+        sums = self.kpi(self.users["department_head"], model="itsm.kpi.summary")
+        self.assertEqual(set(sums), {self.business})
+        self.assertAlmostEqual(sums[self.business]["on_time_rate"], 50)  # A, B
         # The division's leader heads both departments.
         self.assertEqual(
             set(self.kpi(self.users["division_leader"])), {self.business, self.it}

@@ -2,6 +2,7 @@
 // The service desk manager's dashboard (INC-16): KPI tiles that open the
 // tickets behind them; one column on a phone.
 import {Component, onWillStart, useState} from "@odoo/owl";
+import {deserializeDateTime, formatDateTime} from "@web/core/l10n/dates";
 import {_t} from "@web/core/l10n/translation";
 import {registry} from "@web/core/registry";
 import {useService} from "@web/core/utils/hooks";
@@ -30,6 +31,11 @@ export class ItsmKpiDashboard extends Component {
             "get_dashboard_data",
             []
         );
+    }
+
+    get refreshedAt() {
+        const value = this.state.data.refreshed_at;
+        return value ? formatDateTime(deserializeDateTime(value)) : "";
     }
 
     percent(value) {
