@@ -6,6 +6,19 @@ from .common import ItsmCase
 ROOT = "itsm_incident.menu_itsm_root"
 TICKETS = "itsm_incident.menu_itsm_tickets"
 CONFIG = "itsm_incident.menu_itsm_config"
+REPORTING = {
+    "itsm_incident.menu_itsm_reporting",
+    "itsm_incident.menu_itsm_kpi_dashboard",
+    "itsm_incident.menu_itsm_kpi",
+    "itsm_incident.menu_itsm_kpi_facts",
+    "itsm_incident.menu_itsm_kpi_cohort",
+}
+SUPERVISION = {
+    "itsm_incident.menu_itsm_supervision",
+    "itsm_incident.menu_itsm_supervision_rounds",
+    "itsm_incident.menu_itsm_supervision_scores",
+    "itsm_incident.menu_itsm_supervision_checklist",
+}
 
 
 class TestRoleAccess(ItsmCase):
@@ -52,7 +65,9 @@ class TestRoleAccess(ItsmCase):
     def test_agent(self):
         self.assertEqual(
             self.visible_menus("agent"),
-            {ROOT, TICKETS, "itsm_incident.menu_itsm_phone_intake"},
+            {ROOT, TICKETS, "itsm_incident.menu_itsm_phone_intake"}
+            | REPORTING
+            | SUPERVISION,
         )
         self.assertEqual(self.readable("agent", self.all_tickets), self.all_tickets)
         self.ticket_other.with_user(self.users["agent"]).team_id = self.desk_team
@@ -99,7 +114,9 @@ class TestRoleAccess(ItsmCase):
         )
 
     def test_risk_control(self):
-        self.assertEqual(self.visible_menus("risk_control"), {ROOT, TICKETS})
+        self.assertEqual(
+            self.visible_menus("risk_control"), {ROOT, TICKETS} | REPORTING | SUPERVISION
+        )
         self.assertEqual(
             self.readable("risk_control", self.all_tickets), self.all_tickets
         )
@@ -109,7 +126,9 @@ class TestRoleAccess(ItsmCase):
             self.ticket_other.with_user(self.users["risk_control"]).unlink()
 
     def test_supervisor(self):
-        self.assertEqual(self.visible_menus("supervisor"), {ROOT, TICKETS})
+        self.assertEqual(
+            self.visible_menus("supervisor"), {ROOT, TICKETS} | REPORTING | SUPERVISION
+        )
         self.assertEqual(
             self.readable("supervisor", self.all_tickets), self.all_tickets
         )

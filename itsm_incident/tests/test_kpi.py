@@ -257,7 +257,13 @@ class TestKpiAccess(KpiCase):
             self.kpi(self.users["reporter"])
 
     def test_department_heads_see_their_departments_when_configured(self):
+        self.assertNotIn(
+            "itsm_incident.menu_itsm_kpi", self.visible_menus("department_head")
+        )
         self.enable_department_heads()
+        menus = self.visible_menus("department_head")
+        self.assertIn("itsm_incident.menu_itsm_kpi", menus)
+        self.assertNotIn("itsm_incident.menu_itsm_kpi_dashboard", menus)
         figures = self.kpi(self.users["department_head"])
         self.assertEqual(set(figures), {self.business})
         self.assertEqual(figures[self.business]["__count"], 3)
