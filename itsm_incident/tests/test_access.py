@@ -115,7 +115,8 @@ class TestRoleAccess(ItsmCase):
 
     def test_risk_control(self):
         self.assertEqual(
-            self.visible_menus("risk_control"), {ROOT, TICKETS} | REPORTING | SUPERVISION
+            self.visible_menus("risk_control"),
+            {ROOT, TICKETS} | REPORTING | SUPERVISION,
         )
         self.assertEqual(
             self.readable("risk_control", self.all_tickets), self.all_tickets

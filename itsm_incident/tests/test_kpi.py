@@ -107,7 +107,11 @@ class KpiCase(ItsmCase):
         )
 
     def kpi(
-        self, user=None, groupby=("department_id",), model="itsm.kpi.report", domain=None
+        self,
+        user=None,
+        groupby=("department_id",),
+        model="itsm.kpi.report",
+        domain=None,
     ):
         """{group: {measure: value}} of the pivot's read_group: of the tickets
         of the known data set, or of the departments with ``model``."""
