@@ -193,6 +193,8 @@ class ItsmKpiSummary(models.Model):
         self.env.cr.execute(
             SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY itsm_kpi_summary")
         )
+        # Fresh statistics, or the planner takes the sums for a few rows.
+        self.env.cr.execute(SQL("ANALYZE itsm_kpi_summary"))
         self.env.invalidate_all()
         # sudo: the system records when it last refreshed the figures.
         self.env["ir.config_parameter"].sudo().set_param(
