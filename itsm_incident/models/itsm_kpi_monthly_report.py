@@ -81,11 +81,12 @@ class ItsmKpiMonthlyReport(models.Model):
 
     @api.model
     def _cron_send(self, today=None):
-        """On each company's report day, report the previous month once."""
+        """From each company's report day on, report the previous month once
+        (a day missed, e.g. the server was down, is caught up the next)."""
         today = today or fields.Date.context_today(self)
         companies = self.env["res.company"].search(
             [
-                ("itsm_kpi_report_day", "=", today.day),
+                ("itsm_kpi_report_day", "<=", today.day),
                 ("itsm_kpi_report_user_ids", "!=", False),
             ]
         )

@@ -50,9 +50,15 @@ class TestKpiMonthlyReport(KpiCase):
         for mail in mails:
             self.assertEqual(len(mail.attachment_ids), 1)
             self.assertIn("2026-11", mail.attachment_ids.name)
-        # The same day again, or a later run: nothing more.
+        # The same day again, or a later day: nothing more.
         self.assertFalse(self.Report._cron_send(today=date(2026, 12, 2)))
+        self.assertFalse(self.Report._cron_send(today=date(2026, 12, 3)))
         self.assertEqual(self.Report.search([]), report)
+
+    def test_a_missed_day_is_caught_up(self):
+        report = self.Report._cron_send(today=date(2026, 12, 4))
+        self.assertEqual(report.date_from, date(2026, 11, 1))
+        self.assertEqual(len(self.mails(report)), 2)
 
     def test_figures_match_the_pivot(self):
         report = self.Report._cron_send(today=date(2026, 12, 2))
