@@ -36,6 +36,8 @@
         "data/itsm_escalation_rule_data.xml",
         "data/itsm_problem_data.xml",
         "data/itsm_improvement_action_data.xml",
+        "report/itsm_kpi_monthly_report.xml",
+        "data/itsm_kpi_data.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_portal_templates.xml",
         "views/helpdesk_ticket_problem_views.xml",
@@ -54,12 +56,19 @@
         "views/itsm_menus.xml",
         "views/itsm_incident_review_views.xml",
         "views/itsm_event_source_views.xml",
+        "views/itsm_kpi_report_views.xml",
+        "views/itsm_supervision_views.xml",
+        "views/itsm_kpi_settings_views.xml",
+        "views/itsm_kpi_menus.xml",
         "wizards/itsm_phone_intake_wizard_views.xml",
     ],
     "demo": ["demo/itsm_demo.xml", "demo/itsm_problem_demo.xml"],
     "assets": {
         "web.report_assets_common": [
             "itsm_incident/static/src/scss/incident_record.scss",
+        ],
+        "web.assets_backend": [
+            "itsm_incident/static/src/dashboard/*",
         ],
         "web.assets_tests": [
             "itsm_incident/static/src/tours/*.js",

@@ -22,6 +22,7 @@ from . import itsm_ticket_closure
 from . import itsm_ticket_handling
 from . import itsm_ticket_resolution
 from . import itsm_incident_review
+from . import itsm_ticket_kpi
 from . import itsm_improvement_action
 from . import itsm_problem
 from . import itsm_problem_proposal
@@ -37,3 +38,9 @@ from . import helpdesk_ticket
 from . import helpdesk_ticket_rating
 from . import itsm_escalation_rule
 from . import itsm_escalation_log
+from . import itsm_supervision_checklist_item
+from . import itsm_supervision_round
+from . import itsm_supervision_check
+from . import itsm_supervision_check_line
+from . import itsm_kpi_monthly_report
+from . import itsm_kpi_dashboard

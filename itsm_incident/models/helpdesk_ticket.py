@@ -38,6 +38,7 @@ class HelpdeskTicket(models.Model):
         "itsm.ticket.resolution",
         "itsm.ticket.improvement",  # before closure: adds a closure blocker
         "itsm.ticket.closure",
+        "itsm.ticket.kpi",
     ]
 
     # Declaration and screening (INC-2, INC-3)

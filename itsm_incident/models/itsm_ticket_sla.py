@@ -28,6 +28,23 @@ class ItsmTicketSla(models.AbstractModel):
     sla_breached_at = fields.Datetime(
         string="SLA breached on", readonly=True, copy=False
     )
+    # Once a clock stops, the working minutes it used (KPIs read these
+    # instead of working time computed per row).
+    response_working_minutes = fields.Float(
+        string="Response time (working minutes)", readonly=True, copy=False
+    )
+    resolution_working_minutes = fields.Float(
+        string="Resolution time (working minutes)", readonly=True, copy=False
+    )
+    resolution_done_date = fields.Datetime(
+        string="Resolution clock stopped on",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="When the resolution target was settled (met or breached): the "
+        "ticket closed. The time to resolve excludes the paused time, such as "
+        "the reporter's confirmation.",
+    )
     sla_status = fields.Selection(
         STATUSES,
         string="SLA",
@@ -275,6 +292,13 @@ class ItsmTicketSla(models.AbstractModel):
                 "response_met": response.met,
                 "resolution_met": resolution.met,
                 "sla_breached_at": min(breaches) if breaches else False,
+                "response_working_minutes": response.consumed_minutes
+                if response.state == "done"
+                else 0.0,
+                "resolution_working_minutes": resolution.consumed_minutes
+                if resolution.state == "done"
+                else 0.0,
+                "resolution_done_date": resolution.done_at,
             }
             changed = {
                 name: value for name, value in vals.items() if ticket[name] != value

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -42,3 +43,23 @@ class ResCompany(models.Model):
         "name no department (neither by their nature nor by their reporter), "
         "e.g. customers' incidents: usually the service desk's department.",
     )
+    itsm_kpi_report_day = fields.Integer(
+        string="Monthly report day",
+        default=1,
+        help="Day of the month on which the report of the previous month is sent.",
+    )
+    itsm_kpi_report_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_itsm_kpi_report_user_rel",
+        "company_id",
+        "user_id",
+        string="Monthly report recipients",
+    )
+
+    @api.constrains("itsm_kpi_report_day")
+    def _check_itsm_kpi_report_day(self):
+        # Days 29 to 31 are missing from some months.
+        if any(not 1 <= company.itsm_kpi_report_day <= 28 for company in self):
+            raise ValidationError(
+                self.env._("The monthly report day must be between 1 and 28.")
+            )

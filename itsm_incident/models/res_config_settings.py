@@ -64,6 +64,18 @@ class ResConfigSettings(models.TransientModel):
         help="The n-th similar incident within the recurrence window proposes a "
         "problem to the department leader; 0: never.",
     )
+    itsm_kpi_report_day = fields.Integer(
+        related="company_id.itsm_kpi_report_day", readonly=False
+    )
+    itsm_kpi_report_user_ids = fields.Many2many(
+        related="company_id.itsm_kpi_report_user_ids", readonly=False
+    )
+    group_itsm_kpi_department = fields.Boolean(
+        string="Department heads see their KPIs",
+        implied_group="itsm_incident.group_itsm_kpi_department",
+        group="itsm_incident.group_itsm_department_head",
+        help="Business department heads see the KPIs of the departments they head.",
+    )
     # The impact × urgency matrix as a 3 × 3 grid of priorities.
     itsm_matrix_high_severe = fields.Many2one(
         "itsm.priority", string="High urgency, severe impact"

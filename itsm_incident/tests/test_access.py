@@ -13,6 +13,19 @@ PROBLEMS = {
     "itsm_incident.menu_itsm_problems",
     "itsm_incident.menu_itsm_problem_proposals",
 }
+REPORTING = {
+    "itsm_incident.menu_itsm_reporting",
+    "itsm_incident.menu_itsm_kpi_dashboard",
+    "itsm_incident.menu_itsm_kpi",
+    "itsm_incident.menu_itsm_kpi_facts",
+    "itsm_incident.menu_itsm_kpi_cohort",
+}
+SUPERVISION = {
+    "itsm_incident.menu_itsm_supervision",
+    "itsm_incident.menu_itsm_supervision_rounds",
+    "itsm_incident.menu_itsm_supervision_scores",
+    "itsm_incident.menu_itsm_supervision_checklist",
+}
 
 
 class TestRoleAccess(ItsmCase):
@@ -68,7 +81,9 @@ class TestRoleAccess(ItsmCase):
                 ACTIONS,
                 *PROBLEMS,
                 "itsm_incident.menu_itsm_phone_intake",
-            },
+            }
+            | REPORTING
+            | SUPERVISION,
         )
         self.assertEqual(self.readable("agent", self.all_tickets), self.all_tickets)
         self.ticket_other.with_user(self.users["agent"]).team_id = self.desk_team
@@ -120,7 +135,7 @@ class TestRoleAccess(ItsmCase):
     def test_risk_control(self):
         self.assertEqual(
             self.visible_menus("risk_control"),
-            {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS},
+            {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS} | REPORTING | SUPERVISION,
         )
         self.assertEqual(
             self.readable("risk_control", self.all_tickets), self.all_tickets
@@ -133,7 +148,7 @@ class TestRoleAccess(ItsmCase):
     def test_supervisor(self):
         self.assertEqual(
             self.visible_menus("supervisor"),
-            {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS},
+            {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS} | REPORTING | SUPERVISION,
         )
         self.assertEqual(
             self.readable("supervisor", self.all_tickets), self.all_tickets

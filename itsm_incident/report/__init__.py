@@ -1,0 +1,2 @@
+from . import itsm_kpi_report
+from . import itsm_kpi_summary

@@ -1,0 +1,218 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..models.helpdesk_ticket import DECLARATION_TYPES, SCREENING_STATES
+from ..models.itsm_grade_rule import GRADES
+from ..models.itsm_priority import PRIORITY_LEVELS
+
+
+class ItsmKpiReport(models.Model):
+    """KPI facts (INC-16): one read-only row per ticket with what the
+    measures need — who, what, when, working-time durations, targets met,
+    satisfaction, recurrence, escalation level. The rates are 0 or 100 per
+    ticket (empty when not applicable), so that their average in a pivot is
+    the rate in percent.
+
+    A live view for lists and pivots over a period (this month by default)
+    and any dimension; ``itsm.kpi.summary`` holds the same measures summed by
+    month for the pivot over the whole history."""
+
+    _name = "itsm.kpi.report"
+    _description = "ITSM KPI Facts"
+    _auto = False
+    _rec_name = "ticket_id"
+    _order = "create_date desc"
+    # What the query reads: pending writes are flushed before it runs.
+    _depends = {
+        "helpdesk.ticket": [
+            "company_id",
+            "declaration_type",
+            "screening_state",
+            "category_id",
+            "nature_id",
+            "department_id",
+            "responsible_department_id",
+            "team_id",
+            "user_id",
+            "itsm_priority",
+            "grade",
+            "channel_id",
+            "stage_id",
+            "create_date",
+            "acknowledged_date",
+            "resolved_date",
+            "closed_date",
+            "response_working_minutes",
+            "resolution_working_minutes",
+            "response_met",
+            "resolution_met",
+            "is_recurrence",
+        ],
+        "rating.rating": ["res_model", "res_id", "rating", "consumed"],
+        "itsm.escalation.log": ["ticket_id"],
+    }
+
+    ticket_id = fields.Many2one("helpdesk.ticket", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    declaration_type = fields.Selection(DECLARATION_TYPES, string="Type", readonly=True)
+    screening_state = fields.Selection(
+        SCREENING_STATES, string="Screening", readonly=True
+    )
+    category_id = fields.Many2one("helpdesk.ticket.category", readonly=True)
+    nature_id = fields.Many2one(
+        "itsm.event.nature", string="Event Nature", readonly=True
+    )
+    department_id = fields.Many2one("hr.department", readonly=True)
+    responsible_department_id = fields.Many2one("hr.department", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
+    user_id = fields.Many2one("res.users", string="Handler", readonly=True)
+    itsm_priority = fields.Selection(
+        PRIORITY_LEVELS, string="ITSM Priority", readonly=True
+    )
+    grade = fields.Selection(GRADES, readonly=True)
+    channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
+    stage_id = fields.Many2one("helpdesk.ticket.stage", readonly=True)
+    is_closed = fields.Boolean(string="Closed", readonly=True)
+    create_date = fields.Datetime(string="Reported on", readonly=True)
+    acknowledged_date = fields.Datetime(string="Acknowledged on", readonly=True)
+    resolved_date = fields.Datetime(string="Resolved on", readonly=True)
+    closed_date = fields.Datetime(string="Closed on", readonly=True)
+    response_hours = fields.Float(
+        string="Response time (working hours)", readonly=True, aggregator="avg"
+    )
+    resolution_hours = fields.Float(
+        string="Resolution time (working hours)", readonly=True, aggregator="avg"
+    )
+    response_met = fields.Boolean(string="Response target met", readonly=True)
+    resolution_met = fields.Boolean(string="Resolution target met", readonly=True)
+    on_time_rate = fields.Float(
+        string="On-time rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of resolved tickets resolved within their target.",
+    )
+    response_rate = fields.Float(
+        string="Response on time (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of responded tickets responded within their target.",
+    )
+    sla_rate = fields.Float(
+        string="SLA compliance (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of resolved tickets that met both their response and "
+        "resolution targets.",
+    )
+    satisfaction = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        help="The reporter's rating (1 to 5) of rated tickets.",
+    )
+    is_recurrence = fields.Boolean(string="Recurrence", readonly=True)
+    recurrence_rate = fields.Float(
+        string="Recurrence rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of tickets repeating a similar incident already closed.",
+    )
+    escalation_level = fields.Integer(
+        string="Escalation level",
+        readonly=True,
+        aggregator="max",
+        help="How many rungs of the escalation ladder fired.",
+    )
+    is_my_department = fields.Boolean(
+        string="My department",
+        compute="_compute_is_my_department",
+        search="_search_is_my_department",
+    )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT t.id AS id,
+                   t.id AS ticket_id,
+                   t.company_id,
+                   t.declaration_type,
+                   t.screening_state,
+                   t.category_id,
+                   t.nature_id,
+                   t.department_id,
+                   t.responsible_department_id,
+                   t.team_id,
+                   t.user_id,
+                   t.itsm_priority,
+                   t.grade,
+                   t.channel_id,
+                   t.stage_id,
+                   t.closed_date IS NOT NULL AS is_closed,
+                   t.create_date,
+                   t.acknowledged_date,
+                   t.resolved_date,
+                   t.closed_date,
+                   CASE WHEN t.acknowledged_date IS NOT NULL
+                        THEN t.response_working_minutes / 60.0 END
+                       AS response_hours,
+                   CASE WHEN t.resolution_done_date IS NOT NULL
+                        THEN t.resolution_working_minutes / 60.0 END
+                       AS resolution_hours,
+                   t.response_met,
+                   t.resolution_met,
+                   CASE WHEN t.resolution_done_date IS NOT NULL
+                        THEN CASE WHEN t.resolution_met THEN 100.0 ELSE 0.0 END
+                   END AS on_time_rate,
+                   CASE WHEN t.acknowledged_date IS NOT NULL
+                        THEN CASE WHEN t.response_met THEN 100.0 ELSE 0.0 END
+                   END AS response_rate,
+                   CASE WHEN t.resolution_done_date IS NOT NULL
+                        THEN CASE WHEN t.response_met AND t.resolution_met
+                                  THEN 100.0 ELSE 0.0 END
+                   END AS sla_rate,
+                   -- Subqueries in the select list cost nothing when a
+                   -- query does not ask for them, one index lookup per
+                   -- ticket when it does.
+                   (SELECT r.rating FROM rating_rating r
+                     WHERE r.res_id = t.id AND r.res_model = 'helpdesk.ticket'
+                       AND r.consumed
+                  ORDER BY r.id DESC LIMIT 1) AS satisfaction,
+                   COALESCE(t.is_recurrence, FALSE) AS is_recurrence,
+                   CASE WHEN t.is_recurrence THEN 100.0 ELSE 0.0 END
+                       AS recurrence_rate,
+                   (SELECT count(*) FROM itsm_escalation_log l
+                     WHERE l.ticket_id = t.id)::int AS escalation_level
+              FROM helpdesk_ticket t
+            """
+        )
+
+    def _compute_is_my_department(self):
+        departments = self._itsm_my_departments()
+        for row in self:
+            row.is_my_department = row.department_id in departments
+
+    def _search_is_my_department(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(operator)
+        departments = self._itsm_my_departments()
+        positive = (operator == "=") == value
+        return [("department_id", "in" if positive else "not in", departments.ids)]
+
+    @api.model
+    def _itsm_my_departments(self):
+        """The departments one works in or heads, with their sub-departments."""
+        # sudo: the user's own employees and the departments they head.
+        user = self.env.user.sudo()
+        departments = user.employee_ids.department_id
+        departments |= (
+            self.env["hr.department"]
+            .sudo()
+            .search([("manager_id.user_id", "=", user.id)])
+        )
+        return (
+            self.env["hr.department"]
+            .sudo()
+            .search([("id", "child_of", departments.ids)])
+            if departments
+            else departments
+        )

@@ -1,0 +1,231 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..models.helpdesk_ticket import DECLARATION_TYPES
+from ..models.itsm_priority import PRIORITY_LEVELS
+
+# Measures aggregated as ratios of sums, so that a group's rate is the share
+# of its tickets, whatever the rows it is made of: {field: (numerator,
+# denominator, factor)}.
+RATIOS = {
+    "response_hours": ("response_hours_sum", "responded_count", 1.0),
+    "resolution_hours": ("resolution_hours_sum", "resolved_count", 1.0),
+    "on_time_rate": ("on_time_count", "resolved_count", 100.0),
+    "response_rate": ("response_on_time_count", "responded_count", 100.0),
+    "sla_rate": ("sla_met_count", "resolved_count", 100.0),
+    "satisfaction": ("rating_sum", "rated_count", 1.0),
+    "recurrence_rate": ("recurrence_count", "ticket_count", 100.0),
+}
+
+
+class ItsmKpiSummary(models.Model):
+    """KPIs (INC-16) by company, type, department, team, handler, category,
+    priority and month reported: the pivot and the graph read these sums, so
+    that they answer at once whatever the number of tickets.
+
+    A materialized view of the tickets, refreshed by a cron (hourly by
+    default) and before each monthly report; months are those of the
+    company's working calendar. Rates and averages are ratios of the stored
+    sums (see ``RATIOS``), "Count" is the number of tickets."""
+
+    _name = "itsm.kpi.summary"
+    _description = "ITSM KPIs"
+    _auto = False
+    _order = "date desc, id"
+    _rec_name = "date"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    declaration_type = fields.Selection(DECLARATION_TYPES, string="Type", readonly=True)
+    department_id = fields.Many2one("hr.department", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
+    user_id = fields.Many2one("res.users", string="Handler", readonly=True)
+    category_id = fields.Many2one("helpdesk.ticket.category", readonly=True)
+    itsm_priority = fields.Selection(
+        PRIORITY_LEVELS, string="ITSM Priority", readonly=True
+    )
+    date = fields.Date(string="Month reported", readonly=True)
+    ticket_count = fields.Integer(string="Tickets", readonly=True)
+    closed_count = fields.Integer(string="Closed", readonly=True)
+    resolved_count = fields.Integer(string="Resolved", readonly=True)
+    escalated_count = fields.Integer(string="Escalated", readonly=True)
+    valid_count = fields.Integer(string="Screened valid", readonly=True)
+    invalid_count = fields.Integer(string="Screened invalid", readonly=True)
+    out_of_scope_count = fields.Integer(string="Out of scope", readonly=True)
+    response_hours = fields.Float(
+        string="Response time (working hours)", readonly=True, aggregator="avg"
+    )
+    resolution_hours = fields.Float(
+        string="Resolution time (working hours)", readonly=True, aggregator="avg"
+    )
+    on_time_rate = fields.Float(
+        string="On-time rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of resolved tickets resolved within their target.",
+    )
+    response_rate = fields.Float(
+        string="Response on time (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of responded tickets responded within their target.",
+    )
+    sla_rate = fields.Float(
+        string="SLA compliance (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of resolved tickets that met both their response and "
+        "resolution targets.",
+    )
+    satisfaction = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        help="Average rating (1 to 5) of the rated tickets.",
+    )
+    recurrence_rate = fields.Float(
+        string="Recurrence rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of tickets repeating a similar incident already closed.",
+    )
+    escalation_level = fields.Integer(
+        string="Escalation level",
+        readonly=True,
+        aggregator="max",
+        help="Highest number of escalation rungs fired on one ticket.",
+    )
+    is_my_department = fields.Boolean(
+        string="My department",
+        compute="_compute_is_my_department",
+        search="_search_is_my_department",
+    )
+
+    def init(self):
+        cr = self.env.cr
+        cr.execute(SQL("DROP MATERIALIZED VIEW IF EXISTS itsm_kpi_summary"))
+        cr.execute(
+            SQL(
+                "CREATE MATERIALIZED VIEW itsm_kpi_summary AS %s",
+                self._itsm_summary_query(),
+            )
+        )
+        # REFRESH … CONCURRENTLY needs a unique index; readers never wait.
+        cr.execute(
+            SQL("CREATE UNIQUE INDEX itsm_kpi_summary_id_idx ON itsm_kpi_summary (id)")
+        )
+        cr.execute(
+            SQL("CREATE INDEX itsm_kpi_summary_date_idx ON itsm_kpi_summary (date)")
+        )
+
+    @api.model
+    def _itsm_summary_query(self):
+        keys = SQL(
+            "t.company_id, t.declaration_type, t.department_id, t.team_id, "
+            "t.user_id, t.category_id, t.itsm_priority"
+        )
+        ratios = SQL(", ").join(
+            SQL(
+                "%(factor)s * %(num)s / NULLIF(%(den)s, 0) AS %(name)s",
+                factor=factor,
+                num=SQL.identifier(num),
+                den=SQL.identifier(den),
+                name=SQL.identifier(name),
+            )
+            for name, (num, den, factor) in RATIOS.items()
+        )
+        return SQL(
+            """
+            SELECT row_number() OVER (ORDER BY g.date, g.company_id,
+                       g.declaration_type, g.department_id, g.team_id,
+                       g.user_id, g.category_id, g.itsm_priority)::int AS id,
+                   g.*, %(ratios)s
+              FROM (
+                SELECT %(keys)s,
+                       date_trunc('month', t.create_date AT TIME ZONE 'UTC'
+                           AT TIME ZONE COALESCE(cal.tz, 'UTC'))::date AS date,
+                       count(*)::int AS ticket_count,
+                       count(t.closed_date)::int AS closed_count,
+                       count(t.acknowledged_date)::int AS responded_count,
+                       count(t.resolution_done_date)::int AS resolved_count,
+                       COALESCE(sum(t.response_working_minutes / 60.0)
+                           FILTER (WHERE t.acknowledged_date IS NOT NULL), 0)
+                           AS response_hours_sum,
+                       COALESCE(sum(t.resolution_working_minutes / 60.0)
+                           FILTER (WHERE t.resolution_done_date IS NOT NULL), 0)
+                           AS resolution_hours_sum,
+                       count(*) FILTER (WHERE t.resolution_done_date IS NOT NULL
+                           AND t.resolution_met) AS on_time_count,
+                       count(*) FILTER (WHERE t.acknowledged_date IS NOT NULL
+                           AND t.response_met) AS response_on_time_count,
+                       count(*) FILTER (WHERE t.resolution_done_date IS NOT NULL
+                           AND t.response_met AND t.resolution_met) AS sla_met_count,
+                       count(r.rating)::int AS rated_count,
+                       COALESCE(sum(r.rating), 0) AS rating_sum,
+                       count(*) FILTER (WHERE t.is_recurrence) AS recurrence_count,
+                       count(e.ticket_id)::int AS escalated_count,
+                       COALESCE(max(e.level), 0)::int AS escalation_level,
+                       count(*) FILTER (WHERE t.screening_state = 'valid')::int
+                           AS valid_count,
+                       count(*) FILTER (WHERE t.screening_state = 'invalid')::int
+                           AS invalid_count,
+                       count(*) FILTER (WHERE t.screening_state = 'out_of_scope')::int
+                           AS out_of_scope_count
+                  FROM helpdesk_ticket t
+                  JOIN res_company c ON c.id = t.company_id
+             LEFT JOIN resource_calendar cal ON cal.id = c.resource_calendar_id
+             LEFT JOIN (SELECT DISTINCT ON (res_id) res_id, rating
+                          FROM rating_rating
+                         WHERE res_model = 'helpdesk.ticket' AND consumed
+                      ORDER BY res_id, id DESC) r ON r.res_id = t.id
+             LEFT JOIN (SELECT ticket_id, count(*) AS level
+                          FROM itsm_escalation_log
+                      GROUP BY ticket_id) e ON e.ticket_id = t.id
+              GROUP BY %(keys)s, 8
+              ) g
+            """,
+            keys=keys,
+            ratios=ratios,
+        )
+
+    @api.model
+    def _refresh(self):
+        """Bring the sums up to date (the cron, the monthly report)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY itsm_kpi_summary")
+        )
+        # Fresh statistics, or the planner takes the sums for a few rows.
+        self.env.cr.execute(SQL("ANALYZE itsm_kpi_summary"))
+        self.env.invalidate_all()
+        # sudo: the system records when it last refreshed the figures.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "itsm_incident.kpi_summary_refreshed_at",
+            fields.Datetime.to_string(fields.Datetime.now()),
+        )
+
+    @api.model
+    def _cron_refresh(self):
+        self._refresh()
+        self.env["ir.cron"]._notify_progress(done=1, remaining=0)
+
+    def _read_group_select(self, aggregate_spec, query):
+        """Count the tickets, not the rows; rates as ratios of sums."""
+        if aggregate_spec == "__count":
+            return SQL("SUM(%s)", SQL.identifier(self._table, "ticket_count"))
+        fname = aggregate_spec.split(":")[0]
+        if fname in RATIOS:
+            num, den, factor = RATIOS[fname]
+            return SQL(
+                "%s * SUM(%s) / NULLIF(SUM(%s), 0)",
+                factor,
+                SQL.identifier(self._table, num),
+                SQL.identifier(self._table, den),
+            )
+        return super()._read_group_select(aggregate_spec, query)
+
+    def _compute_is_my_department(self):
+        departments = self.env["itsm.kpi.report"]._itsm_my_departments()
+        for row in self:
+            row.is_my_department = row.department_id in departments
+
+    def _search_is_my_department(self, operator, value):
+        return self.env["itsm.kpi.report"]._search_is_my_department(operator, value)
