@@ -1,2 +1,3 @@
 from . import itsm_events
 from . import portal
+from . import knowledge

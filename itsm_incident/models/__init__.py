@@ -20,6 +20,9 @@ from . import itsm_ticket_monitoring
 from . import itsm_ticket_record_form
 from . import itsm_ticket_closure
 from . import itsm_improvement_action
+from . import itsm_knowledge_keyword
+from . import itsm_knowledge_article
+from . import itsm_ticket_knowledge
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
 from . import res_company

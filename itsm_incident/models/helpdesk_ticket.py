@@ -33,6 +33,7 @@ class HelpdeskTicket(models.Model):
         "itsm.ticket.monitoring",
         "itsm.ticket.record.form",
         "itsm.ticket.closure",
+        "itsm.ticket.knowledge",
     ]
 
     # Declaration and screening (INC-2, INC-3)

@@ -1,0 +1,239 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import html2plaintext, is_html_empty
+
+# Closed stages of helpdesk_mgmt that end a ticket without solving it.
+UNRESOLVED_STAGES = (
+    "helpdesk_mgmt.helpdesk_ticket_stage_cancelled",
+    "helpdesk_mgmt.helpdesk_ticket_stage_rejected",
+)
+# Ranking of a suggested article: its category against the ticket's, and
+# each of its keywords found in the ticket's text.
+SCORE_SAME_CATEGORY = 3
+SCORE_PARENT_CATEGORY = 2
+SCORE_CHILD_CATEGORY = 1
+SCORE_KEYWORD = 2
+
+
+class ItsmTicketKnowledge(models.AbstractModel):
+    """Knowledge lookup first (INC-11, INC-14): the published articles that
+    match a ticket's category and text are suggested on it before handling
+    starts; "This solved it" links an article to the ticket (its usage counts
+    once per ticket); a resolved ticket becomes a draft article in one step."""
+
+    _name = "itsm.ticket.knowledge"
+    _description = "ITSM Ticket Knowledge"
+
+    knowledge_article_ids = fields.Many2many(
+        "itsm.knowledge.article",
+        "helpdesk_ticket_knowledge_article_rel",
+        "ticket_id",
+        "article_id",
+        string="Applied articles",
+        copy=False,
+        help="Knowledge articles that solved this ticket.",
+    )
+    knowledge_suggestion_ids = fields.Many2many(
+        "itsm.knowledge.article",
+        compute="_compute_knowledge_suggestion_ids",
+        string="Suggested articles",
+        help="Published articles matching the ticket's category and the "
+        "keywords found in its title and description, best first.",
+    )
+
+    @api.depends("category_id", "name", "description", "knowledge_article_ids")
+    def _compute_knowledge_suggestion_ids(self):
+        """One keyword query and one article search for the whole batch."""
+        texts = [ticket._itsm_knowledge_text() for ticket in self]
+        keywords_by_index = self.env["itsm.knowledge.keyword"]._itsm_found_in(texts)
+        lineages = [
+            [int(i) for i in (ticket.category_id.parent_path or "").split("/")[:-1]]
+            for ticket in self
+        ]
+        category_ids = {cid for lineage in lineages for cid in lineage}
+        keyword_ids = {kid for kids in keywords_by_index.values() for kid in kids}
+        domain = [("state", "=", "published")]
+        if category_ids and keyword_ids:
+            domain += [
+                "|",
+                ("category_id", "child_of", list(category_ids)),
+                ("keyword_ids", "in", list(keyword_ids)),
+            ]
+        elif category_ids:
+            domain.append(("category_id", "child_of", list(category_ids)))
+        elif keyword_ids:
+            domain.append(("keyword_ids", "in", list(keyword_ids)))
+        else:
+            domain = None
+        articles = (
+            self.env["itsm.knowledge.article"].search(domain)
+            if domain
+            else self.env["itsm.knowledge.article"]
+        )
+        article_keywords = {a.id: set(a.keyword_ids.ids) for a in articles}
+        limit = self._itsm_knowledge_suggestion_limit()
+        for index, ticket in enumerate(self):
+            scores = self._itsm_score_articles(
+                articles - ticket.knowledge_article_ids,
+                lineages[index],
+                keywords_by_index.get(index, set()),
+                article_keywords,
+            )
+            ranked = sorted(
+                scores,
+                key=lambda a, scores=scores: (-scores[a], -a.usage_count, -a.id),
+            )
+            ticket.knowledge_suggestion_ids = [Command.set([a.id for a in ranked][:limit])]
+
+    @api.model
+    def _itsm_score_articles(self, articles, lineage, keyword_ids, article_keywords):
+        """{article: score > 0} for a ticket of category ``lineage`` (ids
+        from the root down) whose text holds ``keyword_ids``."""
+        scores = defaultdict(int)
+        category_id = lineage[-1] if lineage else None
+        for article in articles:
+            article_lineage = [
+                int(i) for i in (article.category_id.parent_path or "").split("/")[:-1]
+            ]
+            if category_id and article_lineage:
+                if article_lineage[-1] == category_id:
+                    scores[article] += SCORE_SAME_CATEGORY
+                elif article_lineage[-1] in lineage:
+                    scores[article] += SCORE_PARENT_CATEGORY
+                elif category_id in article_lineage:
+                    scores[article] += SCORE_CHILD_CATEGORY
+            found = len(article_keywords[article.id] & keyword_ids)
+            if found:
+                scores[article] += SCORE_KEYWORD * found
+        return {article: score for article, score in scores.items() if score > 0}
+
+    @api.model
+    def _itsm_knowledge_suggestion_limit(self):
+        # sudo: a display setting every ticket form reads.
+        return int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("itsm_incident.knowledge_suggestion_limit", 5)
+        )
+
+    def _itsm_knowledge_text(self):
+        """The words of the ticket that suggest articles."""
+        self.ensure_one()
+        return "\n".join(
+            filter(None, [self.name, html2plaintext(self.description or "")])
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def _itsm_apply_article(self, article):
+        """Record that ``article`` solved this ticket: linked once, so its
+        usage counts once per ticket."""
+        self.ensure_one()
+        if article.state != "published":
+            raise UserError(
+                self.env._(
+                    "Only a published article can solve a ticket; “%s” is not.",
+                    article.name,
+                )
+            )
+        if article in self.knowledge_article_ids:
+            raise UserError(
+                self.env._(
+                    "Article “%(article)s” is already recorded as the solution "
+                    "of %(ticket)s.",
+                    article=article.name,
+                    ticket=self.display_name,
+                )
+            )
+        self.knowledge_article_ids = [Command.link(article.id)]
+        self._message_log(
+            body=Markup("%s %s")
+            % (
+                self.env._("Solved with the knowledge article"),
+                article._get_html_link(),
+            )
+        )
+        return True
+
+    def action_itsm_create_article(self):
+        """One step from a resolved ticket to a draft article (or to the
+        article already written from it)."""
+        self.ensure_one()
+        if not self._itsm_is_resolved():
+            raise UserError(
+                self.env._(
+                    "Ticket %s is not resolved yet: write the article once it "
+                    "is solved.",
+                    self.display_name,
+                )
+            )
+        Article = self.env["itsm.knowledge.article"]
+        article = Article.search([("ticket_id", "=", self.id)], limit=1)
+        if not article:
+            article = Article.create(self._itsm_prepare_article_vals())
+            self._message_log(
+                body=self.env._("Knowledge article drafted from this ticket.")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": article._name,
+            "res_id": article.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    # ------------------------------------------------------------------
+    # Hooks
+    # ------------------------------------------------------------------
+
+    def _itsm_is_resolved(self):
+        """Closed with a solution: not cancelled nor rejected."""
+        self.ensure_one()
+        unresolved = {
+            stage.id
+            for stage in (
+                self.env.ref(xmlid, raise_if_not_found=False)
+                for xmlid in UNRESOLVED_STAGES
+            )
+            if stage
+        }
+        return self.stage_id.closed and self.stage_id.id not in unresolved
+
+    def _itsm_prepare_article_vals(self):
+        """Values of the draft article written from this ticket: the symptom
+        from its title and description, the cause and solution from
+        :meth:`_itsm_article_resolution_vals`."""
+        self.ensure_one()
+        description = self.description
+        symptom = (
+            description
+            if not is_html_empty(description)
+            else Markup("<p>%s</p>") % self.name
+        )
+        vals = {
+            "name": self.name,
+            "symptom": symptom,
+            "category_id": self.category_id.id,
+            "ticket_id": self.id,
+            "author_id": self.env.uid,
+            "company_id": self.company_id.id,
+        }
+        vals.update(self._itsm_article_resolution_vals())
+        return vals
+
+    def _itsm_article_resolution_vals(self):
+        """The article's ``cause`` and ``solution`` (HTML) from what the
+        ticket records about its resolution; empty here.
+
+        Hook for the resolution record (``resolution_cause``,
+        ``resolution_measures``, ``resolution_result``,
+        ``resolution_prevention`` on helpdesk.ticket): map cause → cause,
+        measures + result (+ prevention) → solution."""
+        self.ensure_one()
+        return {}
