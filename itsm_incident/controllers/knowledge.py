@@ -23,7 +23,9 @@ class ItsmKnowledgePortal(CustomerPortal):
     def portal_my_knowledge(self, page=1, search="", category="", **kw):
         Article = request.env["itsm.knowledge.article"]
         category_id = int(category) if category.isdigit() else None
-        domain = self._itsm_knowledge_domain(search, category_id)
+        domain = [("state", "=", "published")] + Article._itsm_search_domain(
+            search, category_id
+        )
         count = Article.search_count(domain)
         pager = portal_pager(
             url="/my/knowledge",
@@ -68,23 +70,6 @@ class ItsmKnowledgePortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update({"article": article, "page_name": "knowledge"})
         return request.render("itsm_incident.portal_knowledge_article", values)
-
-    @staticmethod
-    def _itsm_knowledge_domain(search, category_id):
-        domain = [("state", "=", "published")]
-        if category_id:
-            domain.append(("category_id", "child_of", category_id))
-        for word in (search or "").split():
-            domain += [
-                "|",
-                "|",
-                "|",
-                ("name", "ilike", word),
-                ("keyword_ids.name", "ilike", word),
-                ("symptom", "ilike", word),
-                ("solution", "ilike", word),
-            ]
-        return domain
 
     @staticmethod
     def _itsm_knowledge_categories():

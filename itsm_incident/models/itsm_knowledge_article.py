@@ -156,6 +156,26 @@ class ItsmKnowledgeArticle(models.Model):
             raise UserError(self.env._("Open the ticket this article solves."))
         return ticket._itsm_apply_article(self)
 
+    @api.model
+    def _itsm_search_domain(self, text, category_id=None):
+        """Articles holding every word of ``text`` in their title, keywords,
+        symptom or solution (in the user's language), in the category or
+        below it."""
+        domain = []
+        if category_id:
+            domain.append(("category_id", "child_of", category_id))
+        for word in (text or "").split():
+            domain += [
+                "|",
+                "|",
+                "|",
+                ("name", "ilike", word),
+                ("keyword_ids.name", "ilike", word),
+                ("symptom", "ilike", word),
+                ("solution", "ilike", word),
+            ]
+        return domain
+
     def _itsm_check_can_change_state(self):
         """Only ITSM managers publish, archive or withdraw articles."""
         if not self.env.su and not self.env.user.has_group("itsm_incident.group_itsm_manager"):

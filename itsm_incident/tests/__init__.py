@@ -13,3 +13,5 @@ from . import test_intake_email
 from . import test_phone_intake
 from . import test_portal
 from . import test_concurrent_sweeps
+from . import test_knowledge
+from . import test_knowledge_portal
