@@ -29,7 +29,6 @@ class ItsmKnowledgeArticle(models.Model):
     solution = fields.Html(translate=True, sanitize_style=True)
     category_id = fields.Many2one(
         "helpdesk.ticket.category",
-        string="Category",
         index=True,
         tracking=True,
         check_company=True,
@@ -51,7 +50,6 @@ class ItsmKnowledgeArticle(models.Model):
     published_date = fields.Datetime(readonly=True, copy=False)
     author_id = fields.Many2one(
         "res.users",
-        string="Author",
         required=True,
         index=True,
         default=lambda self: self.env.user,
@@ -178,7 +176,9 @@ class ItsmKnowledgeArticle(models.Model):
 
     def _itsm_check_can_change_state(self):
         """Only ITSM managers publish, archive or withdraw articles."""
-        if not self.env.su and not self.env.user.has_group("itsm_incident.group_itsm_manager"):
+        if not self.env.su and not self.env.user.has_group(
+            "itsm_incident.group_itsm_manager"
+        ):
             raise AccessError(
                 self.env._("Only ITSM managers publish or archive knowledge articles.")
             )

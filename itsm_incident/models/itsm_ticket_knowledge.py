@@ -87,7 +87,9 @@ class ItsmTicketKnowledge(models.AbstractModel):
                 scores,
                 key=lambda a, scores=scores: (-scores[a], -a.usage_count, -a.id),
             )
-            ticket.knowledge_suggestion_ids = [Command.set([a.id for a in ranked][:limit])]
+            ticket.knowledge_suggestion_ids = [
+                Command.set([a.id for a in ranked][:limit])
+            ]
 
     @api.model
     def _itsm_score_articles(self, articles, lineage, keyword_ids, article_keywords):

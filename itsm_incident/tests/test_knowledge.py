@@ -282,7 +282,9 @@ class TestKnowledgeAccess(KnowledgeCase):
             self.env["itsm.knowledge.keyword"].create({"name": "a"})
 
     def test_knowledge_menu_for_every_role(self):
-        self.assertIn("itsm_incident.menu_itsm_knowledge", self.visible_menus("reporter"))
+        self.assertIn(
+            "itsm_incident.menu_itsm_knowledge", self.visible_menus("reporter")
+        )
         self.assertNotIn(
             "itsm_incident.menu_itsm_config_knowledge_keywords",
             self.visible_menus("agent"),

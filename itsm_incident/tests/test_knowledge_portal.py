@@ -76,18 +76,20 @@ class TestKnowledgePortal(HttpCase, KnowledgeCase):
 
     def test_agent_reads_drafts_in_the_back_office_not_on_the_portal(self):
         self.authenticate("test_agent", "test_agent")
-        self.assertEqual(self.url_open(f"/my/knowledge/{self.draft.id}").status_code, 404)
+        self.assertEqual(
+            self.url_open(f"/my/knowledge/{self.draft.id}").status_code, 404
+        )
 
     def test_portal_reads_the_article_in_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
-        self.published.update_field_translations(
-            "name", {"zh_CN": "打印机报卡纸"}
-        )
+        self.published.update_field_translations("name", {"zh_CN": "打印机报卡纸"})
         self.published.update_field_translations(
             "solution",
             {
                 "zh_CN": {
-                    "Clean the paper sensor behind the rear cover.": "清洁后盖内的纸张传感器。"
+                    "Clean the paper sensor behind the rear cover.": (
+                        "清洁后盖内的纸张传感器。"
+                    )
                 }
             },
         )
