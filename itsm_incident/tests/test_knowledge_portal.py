@@ -108,3 +108,21 @@ class TestKnowledgePortal(HttpCase, KnowledgeCase):
         page = self.url_open("/my/knowledge", allow_redirects=False)
         self.assertIn(page.status_code, (302, 303))
         self.assertIn("/web/login", page.headers["Location"])
+
+
+@tagged("post_install", "-at_install")
+class TestKnowledgeTour(HttpCase, KnowledgeCase):
+    def test_agent_applies_a_suggested_article(self):
+        """In Chromium, an agent finds the suggested article on a new ticket
+        and records that it solved it; the article's usage goes up."""
+        fix = self.article("Jammed printer", self.printers, ["printer"])
+        ticket = self.ticket(
+            "Printer on floor 3", self.printers, "<p>It says paper jam.</p>"
+        )
+        self.start_tour(
+            f"/odoo/itsm-tickets/{ticket.id}",
+            "itsm_knowledge_apply_suggestion",
+            login="test_agent",
+        )
+        self.assertEqual(ticket.knowledge_article_ids, fix)
+        self.assertEqual(fix.usage_count, 1)
