@@ -45,7 +45,7 @@ class ItsmKnowledgeKeyword(models.Model):
         """{index of a text: ids of the keywords it contains}, for a list of
         texts, in one query (case-insensitive substring, so that Chinese
         keywords match text without spaces)."""
-        texts = [text or "" for text in texts]
+        texts = [(text or "").lower() for text in texts]
         if not any(texts):
             return {}
         self.flush_model(["name"])
@@ -54,7 +54,7 @@ class ItsmKnowledgeKeyword(models.Model):
                 """
                 SELECT t.idx - 1, k.id
                   FROM unnest(%s::text[]) WITH ORDINALITY AS t(body, idx)
-                  JOIN %s k ON strpos(lower(t.body), lower(k.name)) > 0
+                  JOIN %s k ON strpos(t.body, lower(k.name)) > 0
                 """,
                 texts,
                 SQL.identifier(self._table),

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import html2plaintext, is_html_empty
 
 # Closed stages of helpdesk_mgmt that end a ticket without solving it.
@@ -17,6 +18,27 @@ SCORE_SAME_CATEGORY = 3
 SCORE_PARENT_CATEGORY = 2
 SCORE_CHILD_CATEGORY = 1
 SCORE_KEYWORD = 2
+
+
+def _lineage(category):
+    """Ids of a category and its ancestors, from the root down."""
+    return [int(i) for i in (category.parent_path or "").split("/")[:-1]]
+
+
+def _score(ticket_lineage, article_lineage, keywords_found):
+    """How well an article matches a ticket: its category against the
+    ticket's (same, an ancestor, or below it) and its keywords found in the
+    ticket's text."""
+    score = SCORE_KEYWORD * keywords_found
+    if ticket_lineage and article_lineage:
+        category_id = ticket_lineage[-1]
+        if article_lineage[-1] == category_id:
+            score += SCORE_SAME_CATEGORY
+        elif article_lineage[-1] in ticket_lineage:
+            score += SCORE_PARENT_CATEGORY
+        elif category_id in article_lineage:
+            score += SCORE_CHILD_CATEGORY
+    return score
 
 
 class ItsmTicketKnowledge(models.AbstractModel):
@@ -47,71 +69,71 @@ class ItsmTicketKnowledge(models.AbstractModel):
 
     @api.depends("category_id", "name", "description", "knowledge_article_ids")
     def _compute_knowledge_suggestion_ids(self):
-        """One keyword query and one article search for the whole batch."""
+        """One keyword query and one article search for the whole batch;
+        each ticket then ranks only the articles of its own categories and
+        keywords."""
         texts = [ticket._itsm_knowledge_text() for ticket in self]
         keywords_by_index = self.env["itsm.knowledge.keyword"]._itsm_found_in(texts)
-        lineages = [
-            [int(i) for i in (ticket.category_id.parent_path or "").split("/")[:-1]]
-            for ticket in self
-        ]
-        category_ids = {cid for lineage in lineages for cid in lineage}
-        keyword_ids = {kid for kids in keywords_by_index.values() for kid in kids}
-        domain = [("state", "=", "published")]
-        if category_ids and keyword_ids:
-            domain += [
-                "|",
-                ("category_id", "child_of", list(category_ids)),
-                ("keyword_ids", "in", list(keyword_ids)),
-            ]
-        elif category_ids:
-            domain.append(("category_id", "child_of", list(category_ids)))
-        elif keyword_ids:
-            domain.append(("keyword_ids", "in", list(keyword_ids)))
-        else:
-            domain = None
-        articles = (
-            self.env["itsm.knowledge.article"].search(domain)
-            if domain
-            else self.env["itsm.knowledge.article"]
+        lineages = [_lineage(ticket.category_id) for ticket in self]
+        articles = self._itsm_candidate_articles(
+            {cid for lineage in lineages for cid in lineage},
+            self.category_id.ids,
+            {kid for kids in keywords_by_index.values() for kid in kids},
         )
-        article_keywords = {a.id: set(a.keyword_ids.ids) for a in articles}
+        # Plain data of each article (id: lineage, keywords, usage), and the
+        # articles by their category, by each category above it, by keyword.
+        data = {}
+        by_category, below, by_keyword = (defaultdict(set) for _i in range(3))
+        for article in articles:
+            lineage = _lineage(article.category_id)
+            keywords = frozenset(article.keyword_ids.ids)
+            data[article.id] = (lineage, keywords, article.usage_count)
+            by_category[article.category_id.id].add(article.id)
+            for category_id in lineage:
+                below[category_id].add(article.id)
+            for keyword_id in keywords:
+                by_keyword[keyword_id].add(article.id)
         limit = self._itsm_knowledge_suggestion_limit()
         for index, ticket in enumerate(self):
-            scores = self._itsm_score_articles(
-                articles - ticket.knowledge_article_ids,
-                lineages[index],
-                keywords_by_index.get(index, set()),
-                article_keywords,
+            lineage = lineages[index]
+            keyword_ids = keywords_by_index.get(index, set())
+            candidates = (
+                set()
+                .union(
+                    below[lineage[-1]] if lineage else (),
+                    *(by_category[cid] for cid in lineage),
+                    *(by_keyword[kid] for kid in keyword_ids),
+                )
+                .difference(ticket.knowledge_article_ids.ids)
             )
-            ranked = sorted(
-                scores,
-                key=lambda a, scores=scores: (-scores[a], -a.usage_count, -a.id),
-            )
+            ranked = []
+            for article_id in candidates:
+                article_lineage, keywords, usage = data[article_id]
+                score = _score(lineage, article_lineage, len(keywords & keyword_ids))
+                if score > 0:
+                    ranked.append((-score, -usage, -article_id))
+            ranked.sort()
             ticket.knowledge_suggestion_ids = [
-                Command.set([a.id for a in ranked][:limit])
+                Command.set([-key[2] for key in ranked[:limit]])
             ]
 
     @api.model
-    def _itsm_score_articles(self, articles, lineage, keyword_ids, article_keywords):
-        """{article: score > 0} for a ticket of category ``lineage`` (ids
-        from the root down) whose text holds ``keyword_ids``."""
-        scores = defaultdict(int)
-        category_id = lineage[-1] if lineage else None
-        for article in articles:
-            article_lineage = [
-                int(i) for i in (article.category_id.parent_path or "").split("/")[:-1]
-            ]
-            if category_id and article_lineage:
-                if article_lineage[-1] == category_id:
-                    scores[article] += SCORE_SAME_CATEGORY
-                elif article_lineage[-1] in lineage:
-                    scores[article] += SCORE_PARENT_CATEGORY
-                elif category_id in article_lineage:
-                    scores[article] += SCORE_CHILD_CATEGORY
-            found = len(article_keywords[article.id] & keyword_ids)
-            if found:
-                scores[article] += SCORE_KEYWORD * found
-        return {article: score for article, score in scores.items() if score > 0}
+    def _itsm_candidate_articles(self, lineage_ids, category_ids, keyword_ids):
+        """Published articles of these categories (or their ancestors in
+        ``lineage_ids``, or below them) or carrying these keywords."""
+        Article = self.env["itsm.knowledge.article"]
+        alternatives = []
+        if lineage_ids:
+            alternatives.append([("category_id", "in", list(lineage_ids))])
+        if category_ids:
+            alternatives.append([("category_id", "child_of", list(category_ids))])
+        if keyword_ids:
+            alternatives.append([("keyword_ids", "in", list(keyword_ids))])
+        if not alternatives:
+            return Article
+        return Article.search(
+            expression.AND([[("state", "=", "published")], expression.OR(alternatives)])
+        )
 
     @api.model
     def _itsm_knowledge_suggestion_limit(self):

@@ -20,7 +20,7 @@ registry.category("web_tour.tours").add("itsm_knowledge_apply_suggestion", {
         },
         {
             content: "Open the Knowledge tab",
-            trigger: '.o_notebook .nav-link:contains("Knowledge")',
+            trigger: '.o_notebook .nav-link[name="itsm_knowledge"]',
             run: "click",
         },
         {
@@ -30,7 +30,8 @@ registry.category("web_tour.tours").add("itsm_knowledge_apply_suggestion", {
         },
         {
             content: "The chatter says so",
-            trigger: '.o-mail-Message:contains("Solved with the knowledge article")',
+            trigger:
+                '.o-mail-Message a[data-oe-model="itsm.knowledge.article"]:contains("Jammed printer")',
         },
     ],
 });
