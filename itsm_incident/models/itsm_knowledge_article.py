@@ -19,7 +19,7 @@ class ItsmKnowledgeArticle(models.Model):
     _name = "itsm.knowledge.article"
     _description = "Knowledge Article"
     _inherit = ["mail.thread"]
-    _order = "state, usage_count desc, id desc"
+    _order = "usage_count desc, id desc"
 
     name = fields.Char(
         string="Title", required=True, translate=True, tracking=True, index="trigram"

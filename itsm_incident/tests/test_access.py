@@ -6,6 +6,8 @@ from .common import ItsmCase
 ROOT = "itsm_incident.menu_itsm_root"
 TICKETS = "itsm_incident.menu_itsm_tickets"
 CONFIG = "itsm_incident.menu_itsm_config"
+# Every employee role reads the published knowledge articles (INC-14).
+KNOWLEDGE = "itsm_incident.menu_itsm_knowledge"
 
 
 class TestRoleAccess(ItsmCase):
@@ -21,7 +23,7 @@ class TestRoleAccess(ItsmCase):
         )
 
     def test_reporter(self):
-        self.assertEqual(self.visible_menus("reporter"), {ROOT, TICKETS})
+        self.assertEqual(self.visible_menus("reporter"), {ROOT, TICKETS, KNOWLEDGE})
         self.assertEqual(
             self.readable("reporter", self.all_tickets), self.ticket_reporter
         )
@@ -38,7 +40,7 @@ class TestRoleAccess(ItsmCase):
             ).create({"name": "Mine"})
 
     def test_resolver(self):
-        self.assertEqual(self.visible_menus("resolver"), {ROOT, TICKETS})
+        self.assertEqual(self.visible_menus("resolver"), {ROOT, TICKETS, KNOWLEDGE})
         readable = self.readable("resolver", self.all_tickets)
         self.assertIn(self.ticket_reporter, readable)
         self.assertNotIn(self.ticket_other, readable, "another team's ticket")
@@ -52,7 +54,7 @@ class TestRoleAccess(ItsmCase):
     def test_agent(self):
         self.assertEqual(
             self.visible_menus("agent"),
-            {ROOT, TICKETS, "itsm_incident.menu_itsm_phone_intake"},
+            {ROOT, TICKETS, KNOWLEDGE, "itsm_incident.menu_itsm_phone_intake"},
         )
         self.assertEqual(self.readable("agent", self.all_tickets), self.all_tickets)
         self.ticket_other.with_user(self.users["agent"]).team_id = self.desk_team
@@ -81,7 +83,9 @@ class TestRoleAccess(ItsmCase):
         self.assertFalse(self.ticket_other.exists())
 
     def test_department_head(self):
-        self.assertEqual(self.visible_menus("department_head"), {ROOT, TICKETS})
+        self.assertEqual(
+            self.visible_menus("department_head"), {ROOT, TICKETS, KNOWLEDGE}
+        )
         self.assertEqual(
             self.readable("department_head", self.all_tickets),
             self.ticket_reporter,
@@ -99,7 +103,7 @@ class TestRoleAccess(ItsmCase):
         )
 
     def test_risk_control(self):
-        self.assertEqual(self.visible_menus("risk_control"), {ROOT, TICKETS})
+        self.assertEqual(self.visible_menus("risk_control"), {ROOT, TICKETS, KNOWLEDGE})
         self.assertEqual(
             self.readable("risk_control", self.all_tickets), self.all_tickets
         )
@@ -109,7 +113,7 @@ class TestRoleAccess(ItsmCase):
             self.ticket_other.with_user(self.users["risk_control"]).unlink()
 
     def test_supervisor(self):
-        self.assertEqual(self.visible_menus("supervisor"), {ROOT, TICKETS})
+        self.assertEqual(self.visible_menus("supervisor"), {ROOT, TICKETS, KNOWLEDGE})
         self.assertEqual(
             self.readable("supervisor", self.all_tickets), self.all_tickets
         )

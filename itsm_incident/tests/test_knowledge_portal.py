@@ -94,6 +94,7 @@ class TestKnowledgePortal(HttpCase, KnowledgeCase):
             },
         )
         self.users["portal"].lang = "zh_CN"
+        self.authenticate("test_portal", "test_portal")  # a session in Chinese
         page = self.url_open(f"/my/knowledge/{self.published.id}")
         self.assertIn("打印机报卡纸", page.text)
         self.assertIn("清洁后盖内的纸张传感器。", page.text)
