@@ -61,6 +61,7 @@ class ItsmKnowledgeArticle(models.Model):
         index="btree_not_null",
         ondelete="set null",
         copy=False,
+        groups="itsm_incident.group_itsm_resolver",
         help="The resolved incident this article was written from.",
     )
     ticket_ids = fields.Many2many(
@@ -70,6 +71,7 @@ class ItsmKnowledgeArticle(models.Model):
         "ticket_id",
         string="Solved tickets",
         copy=False,
+        groups="itsm_incident.group_itsm_resolver",
         help="Tickets this article solved.",
     )
     usage_count = fields.Integer(

@@ -289,3 +289,12 @@ class TestKnowledgeAccess(KnowledgeCase):
             "itsm_incident.menu_itsm_config_knowledge_keywords",
             self.visible_menus("agent"),
         )
+
+    def test_portal_reads_the_article_not_the_tickets_it_solved(self):
+        self.ticket_customer.knowledge_article_ids = [Command.link(self.published.id)]
+        article = self.published.with_user(self.users["portal"])
+        self.assertEqual(article.read(["name", "usage_count"])[0]["usage_count"], 1)
+        with self.assertRaises(AccessError):
+            article.read(["ticket_ids"])
+        with self.assertRaises(AccessError):
+            article.read(["ticket_id"])
