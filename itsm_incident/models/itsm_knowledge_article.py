@@ -94,13 +94,13 @@ class ItsmKnowledgeArticle(models.Model):
             .sudo()
             .with_context(active_test=False)
             ._read_group(
-                [("knowledge_article_ids", "in", self.ids)],
+                [("knowledge_article_ids", "in", self._origin.ids)],
                 ["knowledge_article_ids"],
                 ["__count"],
             )
         }
         for article in self:
-            article.usage_count = counts.get(article.id, 0)
+            article.usage_count = counts.get(article._origin.id, 0)
 
     @api.model_create_multi
     def create(self, vals_list):

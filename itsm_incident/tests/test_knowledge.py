@@ -1,5 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form
 
 from .knowledge_common import KnowledgeCase
 
@@ -216,6 +217,24 @@ class TestKnowledgeAccess(KnowledgeCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.published = cls.article("Printer fix", cls.printers, ["printer"])
+
+    def test_resolver_writes_an_article_in_the_form(self):
+        with Form(self.Article.with_user(self.users["resolver"])) as form:
+            form.name = "Monitor flickers"
+            form.category_id = self.hardware
+            form.symptom = "<p>The screen flickers.</p>"
+            form.solution = "<p>Replace the cable.</p>"
+        article = form.record
+        self.assertRecordValues(
+            article,
+            [
+                {
+                    "author_id": self.users["resolver"].id,
+                    "state": "draft",
+                    "usage_count": 0,
+                }
+            ],
+        )
 
     def test_author_writes_draft_but_cannot_publish(self):
         Article = self.Article.with_user(self.users["resolver"])
