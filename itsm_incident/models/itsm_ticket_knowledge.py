@@ -5,13 +5,24 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import html2plaintext, is_html_empty
+from odoo.tools import html2plaintext, is_html_empty, plaintext2html
 
 # Closed stages of helpdesk_mgmt that end a ticket without solving it.
 UNRESOLVED_STAGES = (
     "helpdesk_mgmt.helpdesk_ticket_stage_cancelled",
     "helpdesk_mgmt.helpdesk_ticket_stage_rejected",
 )
+# The resolution record (INC-12, itsm.ticket.resolution) written into the
+# article: its cause, and the measures, result and prevention advice as the
+# solution. Fields the ticket does not have are skipped.
+RESOLUTION_TO_ARTICLE = {
+    "cause": ("resolution_cause",),
+    "solution": (
+        "resolution_measures",
+        "resolution_result",
+        "resolution_prevention",
+    ),
+}
 # Ranking of a suggested article: its category against the ticket's, and
 # each of its keywords found in the ticket's text.
 SCORE_SAME_CATEGORY = 3
@@ -66,6 +77,16 @@ class ItsmTicketKnowledge(models.AbstractModel):
         help="Published articles matching the ticket's category and the "
         "keywords found in its title and description, best first.",
     )
+
+    knowledge_can_create = fields.Boolean(
+        compute="_compute_knowledge_can_create",
+        help="Resolved: a knowledge article may be written from this ticket.",
+    )
+
+    @api.depends("stage_id")
+    def _compute_knowledge_can_create(self):
+        for ticket in self:
+            ticket.knowledge_can_create = ticket._itsm_is_resolved()
 
     @api.depends("category_id", "name", "description", "knowledge_article_ids")
     def _compute_knowledge_suggestion_ids(self):
@@ -217,17 +238,22 @@ class ItsmTicketKnowledge(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _itsm_is_resolved(self):
-        """Closed with a solution: not cancelled nor rejected."""
+        """Solved: in a "resolved" stage awaiting the reporter's confirmation
+        (``itsm_resolved``, INC-12, when the stage has that flag) or closed,
+        unless cancelled or rejected."""
         self.ensure_one()
+        stage = self.stage_id
+        if "itsm_resolved" in stage._fields and stage.itsm_resolved:
+            return True
         unresolved = {
-            stage.id
-            for stage in (
+            unresolved_stage.id
+            for unresolved_stage in (
                 self.env.ref(xmlid, raise_if_not_found=False)
                 for xmlid in UNRESOLVED_STAGES
             )
-            if stage
+            if unresolved_stage
         }
-        return self.stage_id.closed and self.stage_id.id not in unresolved
+        return stage.closed and stage.id not in unresolved
 
     def _itsm_prepare_article_vals(self):
         """Values of the draft article written from this ticket: the symptom
@@ -252,12 +278,26 @@ class ItsmTicketKnowledge(models.AbstractModel):
         return vals
 
     def _itsm_article_resolution_vals(self):
-        """The article's ``cause`` and ``solution`` (HTML) from what the
-        ticket records about its resolution; empty here.
-
-        Hook for the resolution record (``resolution_cause``,
-        ``resolution_measures``, ``resolution_result``,
-        ``resolution_prevention`` on helpdesk.ticket): map cause → cause,
-        measures + result (+ prevention) → solution."""
+        """The article's ``cause`` and ``solution`` (HTML) from the ticket's
+        resolution record (:data:`RESOLUTION_TO_ARTICLE`); several parts of
+        the solution each under their label. Override to map more."""
         self.ensure_one()
-        return {}
+        vals = {}
+        for target, sources in RESOLUTION_TO_ARTICLE.items():
+            parts = [
+                (self._fields[name], self[name])
+                for name in sources
+                if name in self._fields and (self[name] or "").strip()
+            ]
+            if len(parts) == 1:
+                vals[target] = plaintext2html(parts[0][1])
+            elif parts:
+                vals[target] = Markup("").join(
+                    Markup("<p><strong>%s</strong></p>%s")
+                    % (
+                        field.get_description(self.env)["string"],
+                        plaintext2html(value),
+                    )
+                    for field, value in parts
+                )
+        return vals

@@ -172,7 +172,9 @@ class TestKnowledgeFromTicket(KnowledgeCase):
             agent_ticket.action_itsm_create_article()
         self.assertFalse(self.Article.search([("ticket_id", "=", ticket.id)]))
 
-        ticket.stage_id = self.done
+        self.assertFalse(ticket.knowledge_can_create)
+        self.close(ticket)
+        self.assertTrue(ticket.knowledge_can_create)
         action = agent_ticket.action_itsm_create_article()
         article = self.Article.browse(action["res_id"])
         self.assertEqual(action["res_model"], "itsm.knowledge.article")
@@ -203,6 +205,19 @@ class TestKnowledgeFromTicket(KnowledgeCase):
         vals = ticket._itsm_prepare_article_vals()
         self.assertIn("VPN drops", vals["symptom"])
         self.assertEqual(vals["category_id"], self.hardware.id)
+
+    def test_cause_and_solution_from_the_resolution_record(self):
+        if "resolution_cause" not in self.env["helpdesk.ticket"]._fields:
+            self.skipTest("needs the resolution record of INC-12")
+        ticket = self.close(self.ticket("Printer shows paper jam", self.printers))
+        vals = ticket._itsm_prepare_article_vals()
+        self.assertIn("Dust on the paper sensor.", vals["cause"])
+        for text in (
+            "Cleaned the sensor with a dry cloth.",
+            "The printer prints again.",
+            "Clean the sensor at every toner change.",
+        ):
+            self.assertIn(text, vals["solution"])
 
     def test_cancelled_ticket_is_not_resolved(self):
         ticket = self.ticket("Duplicate", self.printers, stage_id=self.cancelled.id)
