@@ -219,6 +219,17 @@ class TestKnowledgeFromTicket(KnowledgeCase):
         ):
             self.assertIn(text, vals["solution"])
 
+    def test_resolved_stage_awaiting_confirmation_counts_as_resolved(self):
+        Stage = self.env["helpdesk.ticket.stage"]
+        if "itsm_resolved" not in Stage._fields:
+            self.skipTest("needs the resolved stage of INC-12")
+        resolved = Stage.search([("itsm_resolved", "=", True)], limit=1)
+        ticket = self.close(self.ticket("Printer jam", self.printers))
+        ticket.stage_id = resolved
+        self.assertTrue(ticket.knowledge_can_create)
+        action = ticket.with_user(self.users["agent"]).action_itsm_create_article()
+        self.assertEqual(self.Article.browse(action["res_id"]).ticket_id, ticket)
+
     def test_cancelled_ticket_is_not_resolved(self):
         ticket = self.ticket("Duplicate", self.printers, stage_id=self.cancelled.id)
         with self.assertRaisesRegex(UserError, "not resolved yet"):
