@@ -79,6 +79,7 @@ class ItsmTicketKnowledge(models.AbstractModel):
     )
 
     knowledge_can_create = fields.Boolean(
+        string="Article can be written",
         compute="_compute_knowledge_can_create",
         help="Resolved: a knowledge article may be written from this ticket.",
     )
