@@ -29,6 +29,9 @@ from . import itsm_problem_proposal
 from . import itsm_ticket_problem
 from . import itsm_ticket_improvement
 from . import tier_definition
+from . import itsm_knowledge_keyword
+from . import itsm_knowledge_article
+from . import itsm_ticket_knowledge
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
 from . import res_company

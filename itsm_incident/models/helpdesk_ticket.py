@@ -39,6 +39,7 @@ class HelpdeskTicket(models.Model):
         "itsm.ticket.improvement",  # before closure: adds a closure blocker
         "itsm.ticket.closure",
         "itsm.ticket.kpi",
+        "itsm.ticket.knowledge",
     ]
 
     # Declaration and screening (INC-2, INC-3)

@@ -15,3 +15,5 @@ from . import test_portal
 from . import test_concurrent_sweeps
 from . import test_problem
 from . import test_improvement_action
+from . import test_knowledge
+from . import test_knowledge_portal

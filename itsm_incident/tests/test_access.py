@@ -26,6 +26,8 @@ SUPERVISION = {
     "itsm_incident.menu_itsm_supervision_scores",
     "itsm_incident.menu_itsm_supervision_checklist",
 }
+# Every employee role reads the published knowledge articles (INC-14).
+KNOWLEDGE = "itsm_incident.menu_itsm_knowledge"
 
 
 class TestRoleAccess(ItsmCase):
@@ -41,7 +43,9 @@ class TestRoleAccess(ItsmCase):
         )
 
     def test_reporter(self):
-        self.assertEqual(self.visible_menus("reporter"), {ROOT, TICKETS, ACTIONS})
+        self.assertEqual(
+            self.visible_menus("reporter"), {ROOT, TICKETS, KNOWLEDGE, ACTIONS}
+        )
         self.assertEqual(
             self.readable("reporter", self.all_tickets), self.ticket_reporter
         )
@@ -59,7 +63,8 @@ class TestRoleAccess(ItsmCase):
 
     def test_resolver(self):
         self.assertEqual(
-            self.visible_menus("resolver"), {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS}
+            self.visible_menus("resolver"),
+            {ROOT, TICKETS, KNOWLEDGE, REVIEWS, ACTIONS, *PROBLEMS},
         )
         readable = self.readable("resolver", self.all_tickets)
         self.assertIn(self.ticket_reporter, readable)
@@ -77,6 +82,7 @@ class TestRoleAccess(ItsmCase):
             {
                 ROOT,
                 TICKETS,
+                KNOWLEDGE,
                 REVIEWS,
                 ACTIONS,
                 *PROBLEMS,
@@ -114,7 +120,7 @@ class TestRoleAccess(ItsmCase):
     def test_department_head(self):
         self.assertEqual(
             self.visible_menus("department_head"),
-            {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS},
+            {ROOT, TICKETS, KNOWLEDGE, REVIEWS, ACTIONS, *PROBLEMS},
         )
         self.assertEqual(
             self.readable("department_head", self.all_tickets),
@@ -135,7 +141,9 @@ class TestRoleAccess(ItsmCase):
     def test_risk_control(self):
         self.assertEqual(
             self.visible_menus("risk_control"),
-            {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS} | REPORTING | SUPERVISION,
+            {ROOT, TICKETS, KNOWLEDGE, REVIEWS, ACTIONS, *PROBLEMS}
+            | REPORTING
+            | SUPERVISION,
         )
         self.assertEqual(
             self.readable("risk_control", self.all_tickets), self.all_tickets
@@ -148,7 +156,9 @@ class TestRoleAccess(ItsmCase):
     def test_supervisor(self):
         self.assertEqual(
             self.visible_menus("supervisor"),
-            {ROOT, TICKETS, REVIEWS, ACTIONS, *PROBLEMS} | REPORTING | SUPERVISION,
+            {ROOT, TICKETS, KNOWLEDGE, REVIEWS, ACTIONS, *PROBLEMS}
+            | REPORTING
+            | SUPERVISION,
         )
         self.assertEqual(
             self.readable("supervisor", self.all_tickets), self.all_tickets

@@ -1,0 +1,195 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import is_html_empty
+
+ARTICLE_STATES = [
+    ("draft", "Draft"),
+    ("published", "Published"),
+    ("archived", "Archived"),
+]
+
+
+class ItsmKnowledgeArticle(models.Model):
+    """A knowledge base article (知识库, INC-14): the symptom of a known
+    incident, its cause and its solution, by category. Its text is
+    translatable, so one article reads in English and in Chinese. Agents
+    look it up before handling a ticket (INC-11); published articles are
+    also read on the customer portal."""
+
+    _name = "itsm.knowledge.article"
+    _description = "Knowledge Article"
+    _inherit = ["mail.thread"]
+    _order = "usage_count desc, id desc"
+
+    name = fields.Char(
+        string="Title", required=True, translate=True, tracking=True, index="trigram"
+    )
+    symptom = fields.Html(translate=True, sanitize_style=True)
+    cause = fields.Html(translate=True, sanitize_style=True)
+    solution = fields.Html(translate=True, sanitize_style=True)
+    category_id = fields.Many2one(
+        "helpdesk.ticket.category",
+        index=True,
+        tracking=True,
+        check_company=True,
+    )
+    keyword_ids = fields.Many2many(
+        "itsm.knowledge.keyword",
+        string="Keywords",
+        help="Words or phrases (in any language) that, found in a ticket's "
+        "title or description, suggest this article.",
+    )
+    state = fields.Selection(
+        ARTICLE_STATES,
+        required=True,
+        default="draft",
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    published_date = fields.Datetime(readonly=True, copy=False)
+    author_id = fields.Many2one(
+        "res.users",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket",
+        string="Source ticket",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        groups="itsm_incident.group_itsm_resolver",
+        help="The resolved incident this article was written from.",
+    )
+    ticket_ids = fields.Many2many(
+        "helpdesk.ticket",
+        "helpdesk_ticket_knowledge_article_rel",
+        "article_id",
+        "ticket_id",
+        string="Solved tickets",
+        copy=False,
+        groups="itsm_incident.group_itsm_resolver",
+        help="Tickets this article solved.",
+    )
+    usage_count = fields.Integer(
+        string="Used",
+        compute="_compute_usage_count",
+        store=True,
+        help="Number of tickets this article solved; each ticket counts once.",
+    )
+    company_id = fields.Many2one(
+        "res.company", index=True, default=lambda self: self.env.company
+    )
+
+    @api.depends("ticket_ids")
+    def _compute_usage_count(self):
+        # sudo: counts every ticket the article solved, also those the
+        # current user may not read; only the counts leave this method.
+        counts = {
+            article.id: count
+            for article, count in self.env["helpdesk.ticket"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                [("knowledge_article_ids", "in", self._origin.ids)],
+                ["knowledge_article_ids"],
+                ["__count"],
+            )
+        }
+        for article in self:
+            article.usage_count = counts.get(article._origin.id, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("state", "draft") != "draft" for vals in vals_list):
+            self._itsm_check_can_change_state()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "state" in vals:
+            self._itsm_check_can_change_state()
+        return super().write(vals)
+
+    def action_publish(self):
+        self._itsm_check_can_change_state()
+        for article in self:
+            if article.state == "published":
+                raise UserError(
+                    self.env._("Article “%s” is already published.", article.name)
+                )
+            missing = article._itsm_missing_for_publication()
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Article “%(article)s” cannot be published without "
+                        "%(missing)s.",
+                        article=article.name,
+                        missing=", ".join(missing),
+                    )
+                )
+        self.write({"state": "published", "published_date": fields.Datetime.now()})
+        return True
+
+    def action_archive_article(self):
+        self._itsm_check_can_change_state()
+        if self.filtered(lambda a: a.state == "archived"):
+            raise UserError(self.env._("These articles are already archived."))
+        self.write({"state": "archived"})
+        return True
+
+    def action_reset_draft(self):
+        self._itsm_check_can_change_state()
+        self.write({"state": "draft"})
+        return True
+
+    def action_apply_to_ticket(self):
+        """The "This solved it" button of a suggested article, on the ticket
+        whose id the form passes in the context."""
+        self.ensure_one()
+        ticket = self.env["helpdesk.ticket"].browse(
+            self.env.context.get("itsm_ticket_id")
+        )
+        if not ticket.exists():
+            raise UserError(self.env._("Open the ticket this article solves."))
+        return ticket._itsm_apply_article(self)
+
+    @api.model
+    def _itsm_search_domain(self, text, category_id=None):
+        """Articles holding every word of ``text`` in their title, keywords,
+        symptom or solution (in the user's language), in the category or
+        below it."""
+        domain = []
+        if category_id:
+            domain.append(("category_id", "child_of", category_id))
+        for word in (text or "").split():
+            domain += [
+                "|",
+                "|",
+                "|",
+                ("name", "ilike", word),
+                ("keyword_ids.name", "ilike", word),
+                ("symptom", "ilike", word),
+                ("solution", "ilike", word),
+            ]
+        return domain
+
+    def _itsm_check_can_change_state(self):
+        """Only ITSM managers publish, archive or withdraw articles."""
+        if not self.env.su and not self.env.user.has_group(
+            "itsm_incident.group_itsm_manager"
+        ):
+            raise AccessError(
+                self.env._("Only ITSM managers publish or archive knowledge articles.")
+            )
+
+    def _itsm_missing_for_publication(self):
+        self.ensure_one()
+        missing = []
+        if is_html_empty(self.symptom):
+            missing.append(self.env._("a symptom"))
+        if is_html_empty(self.solution):
+            missing.append(self.env._("a solution"))
+        return missing
