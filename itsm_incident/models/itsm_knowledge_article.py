@@ -64,6 +64,16 @@ class ItsmKnowledgeArticle(models.Model):
         groups="itsm_incident.group_itsm_resolver",
         help="The resolved incident this article was written from.",
     )
+    problem_id = fields.Many2one(
+        "itsm.problem",
+        string="Source problem",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        groups="itsm_incident.group_itsm_resolver",
+        help="The problem whose known error or permanent fix this article "
+        "was written from.",
+    )
     ticket_ids = fields.Many2many(
         "helpdesk.ticket",
         "helpdesk_ticket_knowledge_article_rel",

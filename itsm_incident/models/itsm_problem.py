@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
@@ -167,6 +169,60 @@ class ItsmProblem(models.Model):
     def action_reopen(self):
         self._check_state(("resolved", "closed"), self.env._("Reopening"))
         self.write({"state": "investigating", "date_resolved": False})
+
+    def action_create_article(self):
+        """A problem's known error or permanent fix becomes a knowledge
+        article (INC-10, INC-14) in one step, or opens the one already
+        written from it."""
+        self.ensure_one()
+        if is_html_empty(self.permanent_fix) and is_html_empty(self.workaround):
+            raise UserError(
+                self.env._(
+                    "Record the workaround or the permanent fix of %s first: "
+                    "they are the article's solution.",
+                    self.display_name,
+                )
+            )
+        Article = self.env["itsm.knowledge.article"]
+        article = Article.search([("problem_id", "=", self.id)], limit=1)
+        if not article:
+            article = Article.create(self._prepare_article_vals())
+            self._message_log(
+                body=self.env._("Knowledge article drafted from this problem.")
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": article._name,
+            "res_id": article.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _prepare_article_vals(self):
+        """The draft article: the problem's description (else its title) as
+        the symptom, the root cause, and the permanent fix as the solution —
+        the workaround while no fix is known."""
+        self.ensure_one()
+        symptom = (
+            self.description
+            if not is_html_empty(self.description)
+            else Markup("<p>%s</p>") % self.name
+        )
+        solution = (
+            self.permanent_fix
+            if not is_html_empty(self.permanent_fix)
+            else self.workaround
+        )
+        return {
+            "name": self.name,
+            "symptom": symptom,
+            "cause": self.root_cause,
+            "solution": solution,
+            "category_id": self.category_id.id,
+            "problem_id": self.id,
+            "author_id": self.env.uid,
+            "company_id": self.company_id.id,
+        }
 
     def action_view_tickets(self):
         self.ensure_one()

@@ -241,3 +241,25 @@ class TestKnownError(ProblemCase):
         self.problem.action_resolve()
         self.assertEqual(self.problem.state, "resolved")
         self.assertFalse(self.report().suggested_problem_id)
+
+    def test_a_known_error_and_its_fix_become_a_knowledge_article(self):
+        bare = self.env["itsm.problem"].create({"name": "Unknown"})
+        with self.assertRaisesRegex(UserError, "workaround or the permanent fix"):
+            bare.action_create_article()
+        self.assertFalse(
+            self.env["itsm.knowledge.article"].search([("problem_id", "=", bare.id)])
+        )
+        self.problem.action_known_error()
+        problem = self.problem.with_user(self.users["resolver"])
+        action = problem.action_create_article()
+        article = self.env["itsm.knowledge.article"].browse(action["res_id"])
+        self.assertEqual(article.state, "draft")
+        self.assertEqual(article.problem_id, self.problem)
+        self.assertEqual(article.category_id, self.tills)
+        self.assertIn("leaks memory", article.cause)
+        self.assertIn("blue key", article.solution, "the workaround, no fix yet")
+        self.assertEqual(problem.action_create_article()["res_id"], article.id)
+        # Published, it is suggested on new incidents of the category.
+        article.write({"solution": "<p>Install firmware 2.2.</p>"})
+        article.action_publish()
+        self.assertIn(article, self.report().knowledge_suggestion_ids)
