@@ -19,6 +19,8 @@ from . import itsm_ticket_recurrence
 from . import itsm_ticket_monitoring
 from . import itsm_ticket_record_form
 from . import itsm_ticket_closure
+from . import itsm_ticket_screening
+from . import itsm_ticket_assignment
 from . import itsm_improvement_action
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team

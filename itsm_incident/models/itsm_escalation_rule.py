@@ -4,7 +4,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .helpdesk_ticket import DECLARATION_TYPES
+from .itsm_ticket_screening import DECLARATION_TYPES
 
 TRIGGERS = [
     ("unacknowledged", "Not acknowledged for"),
