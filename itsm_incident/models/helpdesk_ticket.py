@@ -7,6 +7,7 @@ from .itsm_priority import HELPDESK_PRIORITY, PRIORITY_LEVELS
 from .itsm_priority_matrix import IMPACTS, URGENCIES
 
 # Other modules import these from here.
+# pylint: disable=unused-import
 from .itsm_ticket_screening import DECLARATION_TYPES, SCREENING_STATES  # noqa: F401
 
 
