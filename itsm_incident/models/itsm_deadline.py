@@ -3,6 +3,8 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .itsm_deadline_mixin import SWEEP_NOTES
+
 _logger = logging.getLogger(__name__)
 
 STATES = [("running", "Running"), ("paused", "Paused"), ("done", "Done")]
@@ -332,24 +334,31 @@ class ItsmDeadline(models.Model):
     @api.model
     def _cron_sweep(self, batch_size=2000):
         """Warn and breach what is due, exactly once each, even with several
-        workers: each deadline is claimed by one UPDATE … RETURNING."""
+        workers: each deadline is claimed by one UPDATE … RETURNING. The
+        notes of one sweep are merged: one per record for all that fired."""
         now = self._now()
         done = 0
-        for event, column, due_column in (
-            ("warning", "warned_at", "warn_at"),
-            ("breach", "breached_at", "deadline"),
-        ):
-            while True:
-                claimed = self._claim(column, due_column, now, batch_size)
-                if not claimed:
-                    break
-                done += len(claimed)
-                for res_model, deadlines in claimed.grouped("res_model").items():
-                    records = self.env[res_model].browse(deadlines.mapped("res_id"))
-                    records._itsm_deadline_event(event, deadlines)
-                if len(claimed) < batch_size:
-                    break
-        done += self.env["itsm.escalation.rule"]._run_due(now)
+        data = self.env.cr.precommit.data
+        notes = data[SWEEP_NOTES] = {}
+        try:
+            for event, column, due_column in (
+                ("warning", "warned_at", "warn_at"),
+                ("breach", "breached_at", "deadline"),
+            ):
+                while True:
+                    claimed = self._claim(column, due_column, now, batch_size)
+                    if not claimed:
+                        break
+                    done += len(claimed)
+                    for res_model, deadlines in claimed.grouped("res_model").items():
+                        records = self.env[res_model].browse(deadlines.mapped("res_id"))
+                        records._itsm_deadline_event(event, deadlines)
+                    if len(claimed) < batch_size:
+                        break
+            done += self.env["itsm.escalation.rule"]._run_due(now)
+        finally:
+            data.pop(SWEEP_NOTES, None)
+        self.env["itsm.deadline.mixin"]._itsm_flush_notes(notes)
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         return done
 

@@ -1,4 +1,9 @@
+from markupsafe import Markup
+
 from odoo import fields, models
+
+# Where a sweep gathers the notes of its transaction (cr.precommit.data).
+SWEEP_NOTES = "itsm_incident.sweep_notes"
 
 
 class ItsmDeadlineMixin(models.AbstractModel):
@@ -56,5 +61,28 @@ class ItsmDeadlineMixin(models.AbstractModel):
                 if event == "warning"
                 else self.env._("Deadline breached: %s", names)
             )
-        if hasattr(self, "_message_log_batch"):
+        self._itsm_log_notes(bodies)
+
+    def _itsm_log_notes(self, bodies):
+        """Log {record id: note} on these records' chatter. During a sweep
+        the notes are gathered, and each record gets one note for all that
+        fired on it (``_itsm_flush_notes``)."""
+        if not hasattr(self, "_message_log_batch"):
+            return
+        notes = self.env.cr.precommit.data.get(SWEEP_NOTES)
+        if notes is None:
             self._message_log_batch(bodies=bodies)
+            return
+        by_record = notes.setdefault(self._name, {})
+        for res_id, body in bodies.items():
+            by_record.setdefault(res_id, []).append(body)
+
+    def _itsm_flush_notes(self, notes):
+        """One note per record for the gathered {model: {id: [notes]}}."""
+        for model, by_record in notes.items():
+            self.env[model].browse(list(by_record))._message_log_batch(
+                bodies={
+                    res_id: Markup("<br/>").join(lines)
+                    for res_id, lines in by_record.items()
+                }
+            )

@@ -259,7 +259,7 @@ class ItsmEscalationRule(models.Model):
                 rule=self.name,
                 names=names,
             )
-        tickets._message_log_batch(bodies=bodies)
+        tickets._itsm_log_notes(bodies)
         if self.mail_template_id:
             self._send_mails(tickets, recipients)
         if self.sms_template_id:

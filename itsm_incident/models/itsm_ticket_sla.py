@@ -1,4 +1,7 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .itsm_deadline import STATUSES
 
@@ -261,9 +264,12 @@ class ItsmTicketSla(models.AbstractModel):
 
     def _itsm_sla_sync(self):
         """Mirror the clocks on the ticket: deadlines, met flags, first breach
-        and the explanation, for lists, searches and KPIs."""
+        and the explanation, for lists, searches and KPIs. Changed deadlines
+        are written through the ORM (they are tracked); the rest, as after a
+        sweep's breaches, in one UPDATE per set of changed fields."""
         by_ticket = self._itsm_clocks_by_record()
         deadlines = by_ticket["none"]
+        quiet = defaultdict(dict)
         for ticket in self:
             clocks = by_ticket.get(ticket.id, deadlines[:0]).grouped("kind")
             response = clocks.get("response", deadlines[:0])
@@ -279,10 +285,54 @@ class ItsmTicketSla(models.AbstractModel):
             changed = {
                 name: value for name, value in vals.items() if ticket[name] != value
             }
-            if changed:
+            if any(getattr(self._fields[name], "tracking", None) for name in changed):
                 # sudo: mirrors the clocks into read-only fields, whoever
                 # moved them (a user's change, the sweep).
                 ticket.sudo().write(changed)
+            elif changed:
+                quiet[tuple(sorted(changed))][ticket.id] = changed
+        for names, changes in quiet.items():
+            self._itsm_sla_update(names, changes)
+
+    def _itsm_sla_update(self, names, changes):
+        """Write untracked mirror fields ``names`` of many tickets, each its
+        own values {ticket id: {name: value}}, in one UPDATE; stored fields
+        that depend on them are recomputed as after an ORM write."""
+        tickets = self.browse(list(changes))
+        tickets.flush_recordset(list(names))
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s)",
+                ticket_id,
+                SQL(", ").join(
+                    SQL(
+                        "%s::%s",
+                        self._fields[name].convert_to_column(values[name], self),
+                        SQL(self._fields[name].column_type[1]),
+                    )
+                    for name in names
+                ),
+            )
+            for ticket_id, values in changes.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %(table)s AS t SET %(assignments)s, write_date = %(now)s, "
+                "write_uid = %(uid)s FROM (VALUES %(rows)s) AS v(id, %(columns)s) "
+                "WHERE t.id = v.id",
+                table=SQL.identifier(self._table),
+                assignments=SQL(", ").join(
+                    SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
+                    for name in names
+                ),
+                now=fields.Datetime.now(),
+                uid=self.env.uid,
+                rows=rows,
+                columns=SQL(", ").join(SQL.identifier(name) for name in names),
+            )
+        )
+        tickets.invalidate_recordset([*names, "write_date", "write_uid"])
+        tickets.modified(list(names))
 
     def _itsm_deadline_event(self, event, deadlines):
         result = super()._itsm_deadline_event(event, deadlines)
