@@ -241,8 +241,8 @@ class ItsmEscalationRule(models.Model):
         thresholds = self._creation_thresholds()
         if thresholds and tickets:
             now = fields.Datetime.now()
-            self.env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")._trigger(
-                sorted(now + timedelta(minutes=t) for t in thresholds)
+            self.env["itsm.deadline"]._wake_sweep_at(
+                {now + timedelta(minutes=t) for t in thresholds}
             )
 
     def _fire(self, tickets):

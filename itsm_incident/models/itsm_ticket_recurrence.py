@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import create_index
 
 
 class ItsmTicketRecurrence(models.AbstractModel):
@@ -18,6 +19,18 @@ class ItsmTicketRecurrence(models.AbstractModel):
         help="This is the n-th similar incident (same category and customer) "
         "within the recurrence window.",
     )
+
+    def init(self):
+        # "Similar incidents since": one index range scan per (category,
+        # customer), whatever the history.
+        super().init()
+        if not self._abstract:
+            create_index(
+                self.env.cr,
+                "helpdesk_ticket_recurrence_idx",
+                self._table,
+                ["category_id", "commercial_partner_id", "create_date"],
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

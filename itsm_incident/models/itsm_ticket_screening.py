@@ -166,6 +166,8 @@ class ItsmTicketScreening(models.AbstractModel):
     def _itsm_start_emergency(self):
         """An urgent mark starts the emergency procedure: the team leader (or
         the responsible department's manager) gets an activity at once."""
+        if not self:
+            return
         activity_type = self.env.ref("itsm_incident.mail_activity_type_emergency")
         for ticket in self:
             responsible = (

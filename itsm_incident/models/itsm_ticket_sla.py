@@ -224,7 +224,8 @@ class ItsmTicketSla(models.AbstractModel):
 
     def _itsm_sla_start(self):
         """Start both clocks; tickets of one priority and company share their
-        targets, so each group costs one create per clock."""
+        targets, so each group costs one computation per clock, and all the
+        clocks one create."""
         if not self:
             return
         # sudo: clocks are written by the system, users only read them.
@@ -238,10 +239,12 @@ class ItsmTicketSla(models.AbstractModel):
                 t.sudo().commercial_partner_id.itsm_service_level_id,
             )
         )
+        values = []
         for tickets in groups.values():
             targets = tickets[0]._itsm_sla_targets()
             for kind, (minutes, calendar, explanation) in targets.items():
-                Deadline._start(
+                # Only tickets without clocks get here: nothing to restart.
+                values += Deadline._start_values(
                     tickets,
                     kind,
                     self.env._("Response")
@@ -252,9 +255,10 @@ class ItsmTicketSla(models.AbstractModel):
                     start=start,
                     warn_share=share,
                     explanation=explanation,
-                    restart=False,  # only tickets without clocks get here
                 )
-        self._itsm_sla_sync()
+        clocks = Deadline.create(values)
+        clocks._schedule_sweep()
+        self._itsm_sla_sync(dict(clocks.grouped("res_id"), none=Deadline))
 
     def _itsm_sla_retarget(self, clocks):
         self.ensure_one()
@@ -262,13 +266,19 @@ class ItsmTicketSla(models.AbstractModel):
             if kind in clocks:
                 clocks[kind]._retarget(minutes, explanation)
 
-    def _itsm_sla_sync(self):
+    def _itsm_sla_sync(self, by_ticket=None):
         """Mirror the clocks on the ticket: deadlines, met flags, first breach
         and the explanation, for lists, searches and KPIs. Changed deadlines
-        are written through the ORM (they are tracked); the rest, as after a
-        sweep's breaches, in one UPDATE per set of changed fields."""
-        by_ticket = self._itsm_clocks_by_record()
+        are written through the ORM (they are tracked), one write for the
+        tickets that take the same values; the rest, as after a sweep's
+        breaches, in one UPDATE per set of changed fields.
+
+        ``by_ticket``: the clocks {ticket id: itsm.deadline, "none": empty},
+        when the caller has them."""
+        if by_ticket is None:
+            by_ticket = self._itsm_clocks_by_record()
         deadlines = by_ticket["none"]
+        tracked = defaultdict(list)
         quiet = defaultdict(dict)
         for ticket in self:
             clocks = by_ticket.get(ticket.id, deadlines[:0]).grouped("kind")
@@ -286,11 +296,13 @@ class ItsmTicketSla(models.AbstractModel):
                 name: value for name, value in vals.items() if ticket[name] != value
             }
             if any(getattr(self._fields[name], "tracking", None) for name in changed):
-                # sudo: mirrors the clocks into read-only fields, whoever
-                # moved them (a user's change, the sweep).
-                ticket.sudo().write(changed)
+                tracked[tuple(sorted(changed.items()))].append(ticket.id)
             elif changed:
                 quiet[tuple(sorted(changed))][ticket.id] = changed
+        for changed, ticket_ids in tracked.items():
+            # sudo: mirrors the clocks into read-only fields, whoever
+            # moved them (a user's change, the sweep).
+            self.browse(ticket_ids).sudo().write(dict(changed))
         for names, changes in quiet.items():
             self._itsm_sla_update(names, changes)
 

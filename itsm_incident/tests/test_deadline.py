@@ -101,8 +101,11 @@ class TestTrackedDeadline(TransactionCase):
 
     def test_starting_schedules_the_sweep_at_the_due_moments(self):
         cron = self.env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")
+        self.env.cr.precommit.run()  # the ticket's own moments
         before = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         self.start(utc(2026, 11, 20, 17, 30))
+        # Gathered for the transaction, scheduled when it commits.
+        self.env.cr.precommit.run()
         triggers = (
             self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - before
         )
