@@ -350,6 +350,8 @@ class ItsmDeadline(models.Model):
         """Wake the sweep exactly when the next of these falls due."""
         moments = {d.deadline for d in self if d.deadline and not d.breached_at}
         moments |= {d.warn_at for d in self if d.warn_at and not d.warned_at}
+        # sudo: the rules' thresholds decide when to wake the sweep.
+        moments |= self.env["itsm.escalation.rule"].sudo()._share_moments(self)
         self._wake_sweep_at(moments)
 
     @api.model

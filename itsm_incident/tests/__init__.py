@@ -13,3 +13,4 @@ from . import test_intake_email
 from . import test_phone_intake
 from . import test_portal
 from . import test_concurrent_sweeps
+from . import test_escalation_share
