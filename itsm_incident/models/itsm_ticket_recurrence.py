@@ -23,7 +23,7 @@ class ItsmTicketRecurrence(models.AbstractModel):
     def init(self):
         # "Similar incidents since": one index range scan per (category,
         # customer), whatever the history.
-        super().init()
+        result = super().init()
         if not self._abstract:
             create_index(
                 self.env.cr,
@@ -31,6 +31,7 @@ class ItsmTicketRecurrence(models.AbstractModel):
                 self._table,
                 ["category_id", "commercial_partner_id", "create_date"],
             )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
