@@ -431,7 +431,9 @@ def main():
         label = f"batches of {batch}" if batch > 1 else "one at a time"
         plain_time, plain_q, plain_cpu = best(results[(batch, "plain")])
         itsm_time, itsm_q, itsm_cpu = best(results[(batch, "itsm")])
-        assigned_time, assigned_q, assigned_cpu = best(results[(batch, "plain_assigned")])
+        assigned_time, assigned_q, assigned_cpu = best(
+            results[(batch, "plain_assigned")]
+        )
         given_time, given_q, given_cpu = best(results[(batch, "itsm_assigned")])
         ratio = itsm_time / plain_time
         verdict = "ok" if ratio <= 1.3 else "over the 1.3 target"
