@@ -66,7 +66,10 @@ class ItsmTicketScreening(models.AbstractModel):
         employees = (
             self.env["hr.employee"]
             .sudo()
-            .search([("work_contact_id", "in", partners.ids)])
+            .search_fetch(
+                [("work_contact_id", "in", partners.ids)],
+                ["work_contact_id", "department_id"],
+            )
             if partners
             else self.env["hr.employee"]
         )
