@@ -372,10 +372,12 @@ class ItsmDeadline(models.Model):
     def _schedule_wakes(self):
         moments = self.env.cr.precommit.data.pop(WAKE_MOMENTS, None)
         if moments:
-            # sudo: the sweep's schedule, whoever changed a deadline.
-            self.sudo().env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")._trigger(
-                sorted(moments)
+            # The cron's id is cached (env.ref would check it exists).
+            cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+                "itsm_incident.ir_cron_itsm_deadline_sweep"
             )
+            # sudo: the sweep's schedule, whoever changed a deadline.
+            self.env["ir.cron"].sudo().browse(cron_id)._trigger(sorted(moments))
 
     # ------------------------------------------------------------------
     # The sweep
