@@ -26,6 +26,14 @@ MAX_SHARE = 1000
 # First key of the advisory locks taken while sweeping a rule.
 _LOCK_NAMESPACE = 0x1751
 
+# Recipients found per ticket; the others are the same for every ticket.
+ORG_CHART_RECIPIENTS = (
+    "handler",
+    "supervisor",
+    "department_manager",
+    "division_leader",
+    "customer",
+)
 RECIPIENTS = [
     ("handler", "The handler"),
     ("supervisor", "The handler's supervisor"),
@@ -442,18 +450,32 @@ class ItsmEscalationRule(models.Model):
             everyone = self.group_id.users.partner_id
         elif self.recipient_type == "users":
             everyone = self.user_ids.partner_id
+        kind = self.recipient_type
+        if kind not in ORG_CHART_RECIPIENTS:
+            # The same partners for every ticket.
+            return {ticket.id: everyone for ticket in tickets}
+        if kind == "customer":
+            # One read of the followers for all tickets.
+            tickets.fetch(["partner_id", "message_partner_ids"])
         result = {}
         for ticket in tickets:
             employee = employees.get(ticket.user_id, self.env["hr.employee"])[:1]
             department = employee.department_id
-            partners = {
-                "handler": ticket.user_id.partner_id,
-                "supervisor": employee.parent_id.work_contact_id
-                or ticket.team_id.user_id.partner_id,
-                "department_manager": department.manager_id.work_contact_id,
-                "division_leader": department.parent_id.manager_id.work_contact_id,
-                "customer": ticket.partner_id | ticket.message_partner_ids,
-            }.get(self.recipient_type, everyone)
+            # Only the partners the rule names (the followers of a ticket or
+            # its employee's org chart cost a read each).
+            if kind == "handler":
+                partners = ticket.user_id.partner_id
+            elif kind == "supervisor":
+                partners = (
+                    employee.parent_id.work_contact_id
+                    or ticket.team_id.user_id.partner_id
+                )
+            elif kind == "department_manager":
+                partners = department.manager_id.work_contact_id
+            elif kind == "division_leader":
+                partners = department.parent_id.manager_id.work_contact_id
+            else:
+                partners = ticket.partner_id | ticket.message_partner_ids
             result[ticket.id] = partners
         return result
 
