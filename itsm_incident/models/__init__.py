@@ -28,5 +28,6 @@ from . import res_company
 from . import res_users
 from . import res_config_settings
 from . import helpdesk_ticket
+from . import itsm_escalation_sla_share
 from . import itsm_escalation_rule
 from . import itsm_escalation_log
