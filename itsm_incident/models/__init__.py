@@ -23,6 +23,8 @@ from . import itsm_ticket_handling
 from . import itsm_ticket_resolution
 from . import itsm_incident_review
 from . import itsm_ticket_kpi
+from . import itsm_ticket_screening
+from . import itsm_ticket_assignment
 from . import itsm_improvement_action
 from . import itsm_problem
 from . import itsm_problem_proposal
@@ -39,6 +41,7 @@ from . import res_users
 from . import res_config_settings
 from . import helpdesk_ticket
 from . import helpdesk_ticket_rating
+from . import itsm_escalation_sla_share
 from . import itsm_escalation_rule
 from . import itsm_escalation_log
 from . import itsm_supervision_checklist_item

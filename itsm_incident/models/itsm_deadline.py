@@ -3,6 +3,11 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .itsm_deadline_mixin import SWEEP_NOTES
+
+# Where a transaction gathers the moments to wake the sweep (precommit.data).
+WAKE_MOMENTS = "itsm_incident.wake_moments"
+
 _logger = logging.getLogger(__name__)
 
 STATES = [("running", "Running"), ("paused", "Paused"), ("done", "Done")]
@@ -196,7 +201,6 @@ class ItsmDeadline(models.Model):
         """Start (or, with ``restart``, start again) the ``kind`` deadline of
         ``records``, all with the same target: due and warning times are
         computed once."""
-        start = start or self._now()
         if restart:
             self.search(
                 [
@@ -205,6 +209,36 @@ class ItsmDeadline(models.Model):
                     ("kind", "=", kind),
                 ]
             ).unlink()
+        deadlines = self.create(
+            self._start_values(
+                records,
+                kind,
+                name,
+                target_minutes,
+                calendar,
+                start=start,
+                warn_share=warn_share,
+                explanation=explanation,
+            )
+        )
+        deadlines._schedule_sweep()
+        return deadlines
+
+    @api.model
+    def _start_values(
+        self,
+        records,
+        kind,
+        name,
+        target_minutes,
+        calendar,
+        start=None,
+        warn_share=0.75,
+        explanation=False,
+    ):
+        """The values of new ``kind`` deadlines of ``records``, for callers
+        that start several kinds in one ``create`` (then ``_schedule_sweep``)."""
+        start = start or self._now()
         intervals = calendar._itsm_intervals()
         deadline = calendar._itsm_add_working_minutes(start, target_minutes, intervals)
         warn_at = (
@@ -214,27 +248,23 @@ class ItsmDeadline(models.Model):
             if warn_share
             else False
         )
-        deadlines = self.create(
-            [
-                {
-                    "res_model": records._name,
-                    "res_id": record.id,
-                    "kind": kind,
-                    "name": name,
-                    "calendar_id": calendar.id,
-                    "target_minutes": target_minutes,
-                    "warn_share": warn_share,
-                    "started_at": start,
-                    "resumed_at": start,
-                    "deadline": deadline,
-                    "warn_at": warn_at,
-                    "explanation": explanation,
-                }
-                for record in records
-            ]
-        )
-        deadlines[:1]._schedule_sweep()
-        return deadlines
+        return [
+            {
+                "res_model": records._name,
+                "res_id": record.id,
+                "kind": kind,
+                "name": name,
+                "calendar_id": calendar.id,
+                "target_minutes": target_minutes,
+                "warn_share": warn_share,
+                "started_at": start,
+                "resumed_at": start,
+                "deadline": deadline,
+                "warn_at": warn_at,
+                "explanation": explanation,
+            }
+            for record in records
+        ]
 
     def _retarget(self, target_minutes, explanation=False):
         """A new target (e.g. the priority changed): the time already used
@@ -320,10 +350,34 @@ class ItsmDeadline(models.Model):
         """Wake the sweep exactly when the next of these falls due."""
         moments = {d.deadline for d in self if d.deadline and not d.breached_at}
         moments |= {d.warn_at for d in self if d.warn_at and not d.warned_at}
+        # sudo: the rules' thresholds decide when to wake the sweep.
+        moments |= self.env["itsm.escalation.rule"].sudo()._share_moments(self)
+        self._wake_sweep_at(moments)
+
+    @api.model
+    def _wake_sweep_at(self, moments):
+        """Wake the sweep at these moments. They are gathered for the
+        transaction and scheduled once when it commits: one trigger per
+        distinct moment, one insert for all."""
+        if not moments:
+            return
+        precommit = self.env.cr.precommit
+        pending = precommit.data.get(WAKE_MOMENTS)
+        if pending is None:
+            pending = precommit.data[WAKE_MOMENTS] = set()
+            precommit.add(self._schedule_wakes)
+        pending.update(moments)
+
+    @api.model
+    def _schedule_wakes(self):
+        moments = self.env.cr.precommit.data.pop(WAKE_MOMENTS, None)
         if moments:
-            self.env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")._trigger(
-                sorted(moments)
+            # The cron's id is cached (env.ref would check it exists).
+            cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+                "itsm_incident.ir_cron_itsm_deadline_sweep"
             )
+            # sudo: the sweep's schedule, whoever changed a deadline.
+            self.env["ir.cron"].sudo().browse(cron_id)._trigger(sorted(moments))
 
     # ------------------------------------------------------------------
     # The sweep
@@ -332,24 +386,31 @@ class ItsmDeadline(models.Model):
     @api.model
     def _cron_sweep(self, batch_size=2000):
         """Warn and breach what is due, exactly once each, even with several
-        workers: each deadline is claimed by one UPDATE … RETURNING."""
+        workers: each deadline is claimed by one UPDATE … RETURNING. The
+        notes of one sweep are merged: one per record for all that fired."""
         now = self._now()
         done = 0
-        for event, column, due_column in (
-            ("warning", "warned_at", "warn_at"),
-            ("breach", "breached_at", "deadline"),
-        ):
-            while True:
-                claimed = self._claim(column, due_column, now, batch_size)
-                if not claimed:
-                    break
-                done += len(claimed)
-                for res_model, deadlines in claimed.grouped("res_model").items():
-                    records = self.env[res_model].browse(deadlines.mapped("res_id"))
-                    records._itsm_deadline_event(event, deadlines)
-                if len(claimed) < batch_size:
-                    break
-        done += self.env["itsm.escalation.rule"]._run_due(now)
+        data = self.env.cr.precommit.data
+        notes = data[SWEEP_NOTES] = {}
+        try:
+            for event, column, due_column in (
+                ("warning", "warned_at", "warn_at"),
+                ("breach", "breached_at", "deadline"),
+            ):
+                while True:
+                    claimed = self._claim(column, due_column, now, batch_size)
+                    if not claimed:
+                        break
+                    done += len(claimed)
+                    for res_model, deadlines in claimed.grouped("res_model").items():
+                        records = self.env[res_model].browse(deadlines.mapped("res_id"))
+                        records._itsm_deadline_event(event, deadlines)
+                    if len(claimed) < batch_size:
+                        break
+            done += self.env["itsm.escalation.rule"]._run_due(now)
+        finally:
+            data.pop(SWEEP_NOTES, None)
+        self.env["itsm.deadline.mixin"]._itsm_flush_notes(notes)
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         return done
 

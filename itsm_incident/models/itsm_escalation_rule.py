@@ -4,7 +4,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from .helpdesk_ticket import DECLARATION_TYPES
+from .itsm_ticket_screening import DECLARATION_TYPES
 
 TRIGGERS = [
     ("unacknowledged", "Not acknowledged for"),
@@ -12,10 +12,19 @@ TRIGGERS = [
     ("recovered", "Recovered since"),
     ("sla_warning", "SLA warning share reached"),
     ("sla_breached", "SLA target breached"),
+    ("sla_share", "Share of the SLA target used"),
 ]
 # First key of the advisory locks taken while sweeping a rule.
 _LOCK_NAMESPACE = 0x1751
 
+# Recipients found per ticket; the others are the same for every ticket.
+ORG_CHART_RECIPIENTS = (
+    "handler",
+    "supervisor",
+    "department_manager",
+    "division_leader",
+    "customer",
+)
 RECIPIENTS = [
     ("handler", "The handler"),
     ("supervisor", "The handler's supervisor"),
@@ -35,7 +44,7 @@ class ItsmEscalationRule(models.Model):
     ever."""
 
     _name = "itsm.escalation.rule"
-    _inherit = ["itsm.config.cache.mixin"]
+    _inherit = ["itsm.config.cache.mixin", "itsm.escalation.sla.share"]
     _description = "ITSM Escalation Rule"
     _order = "sequence, threshold_minutes, id"
 
@@ -68,7 +77,7 @@ class ItsmEscalationRule(models.Model):
     threshold_minutes = fields.Float(
         required=True,
         help="Minutes of wall-clock time before the rule fires (after the SLA "
-        "warning or breach for the SLA triggers).",
+        "warning, breach or share for the SLA triggers).",
     )
     # Recipients and channels
     recipient_type = fields.Selection(RECIPIENTS, required=True, default="supervisor")
@@ -97,8 +106,17 @@ class ItsmEscalationRule(models.Model):
     raise_priority = fields.Boolean(help="Raise the ticket's priority by one level.")
     reassign_user_id = fields.Many2one("res.users", string="Reassign to")
 
-    @api.constrains("threshold_minutes", "recipient_type", "group_id", "user_ids")
+    @api.constrains(
+        "threshold_minutes",
+        "recipient_type",
+        "group_id",
+        "user_ids",
+        "trigger",
+        "sla_share_percent",
+        "sla_kind",
+    )
     def _check_rule(self):
+        self._itsm_check_sla_share()
         for rule in self:
             if rule.threshold_minutes < 0:
                 raise ValidationError(
@@ -136,6 +154,8 @@ class ItsmEscalationRule(models.Model):
             domain += [("create_date", "<=", since)]
         elif self.trigger == "recovered":
             domain += [("event_recovered_date", "<=", since)]
+        elif self.trigger == "sla_share":
+            domain += [("id", "in", self._sla_share_due_ids(now))]
         else:
             # A running response or resolution clock past its warning share
             # (or its deadline) for the threshold: one indexed subquery.
@@ -241,8 +261,8 @@ class ItsmEscalationRule(models.Model):
         thresholds = self._creation_thresholds()
         if thresholds and tickets:
             now = fields.Datetime.now()
-            self.env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")._trigger(
-                sorted(now + timedelta(minutes=t) for t in thresholds)
+            self.env["itsm.deadline"]._wake_sweep_at(
+                {now + timedelta(minutes=t) for t in thresholds}
             )
 
     def _fire(self, tickets):
@@ -259,7 +279,7 @@ class ItsmEscalationRule(models.Model):
                 rule=self.name,
                 names=names,
             )
-        tickets._message_log_batch(bodies=bodies)
+        tickets._itsm_log_notes(bodies)
         if self.mail_template_id:
             self._send_mails(tickets, recipients)
         if self.sms_template_id:
@@ -304,18 +324,32 @@ class ItsmEscalationRule(models.Model):
             everyone = self.group_id.users.partner_id
         elif self.recipient_type == "users":
             everyone = self.user_ids.partner_id
+        kind = self.recipient_type
+        if kind not in ORG_CHART_RECIPIENTS:
+            # The same partners for every ticket.
+            return {ticket.id: everyone for ticket in tickets}
+        if kind == "customer":
+            # One read of the followers for all tickets.
+            tickets.fetch(["partner_id", "message_partner_ids"])
         result = {}
         for ticket in tickets:
             employee = employees.get(ticket.user_id, self.env["hr.employee"])[:1]
             department = employee.department_id
-            partners = {
-                "handler": ticket.user_id.partner_id,
-                "supervisor": employee.parent_id.work_contact_id
-                or ticket.team_id.user_id.partner_id,
-                "department_manager": department.manager_id.work_contact_id,
-                "division_leader": department.parent_id.manager_id.work_contact_id,
-                "customer": ticket.partner_id | ticket.message_partner_ids,
-            }.get(self.recipient_type, everyone)
+            # Only the partners the rule names (the followers of a ticket or
+            # its employee's org chart cost a read each).
+            if kind == "handler":
+                partners = ticket.user_id.partner_id
+            elif kind == "supervisor":
+                partners = (
+                    employee.parent_id.work_contact_id
+                    or ticket.team_id.user_id.partner_id
+                )
+            elif kind == "department_manager":
+                partners = department.manager_id.work_contact_id
+            elif kind == "division_leader":
+                partners = department.parent_id.manager_id.work_contact_id
+            else:
+                partners = ticket.partner_id | ticket.message_partner_ids
             result[ticket.id] = partners
         return result
 

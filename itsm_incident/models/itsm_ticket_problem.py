@@ -73,11 +73,13 @@ class ItsmTicketProblem(models.AbstractModel):
             self._itsm_propose_problems()
         return result
 
-    def _itsm_count_recurrences(self):
-        """Counting the recurrences of new incidents may call for a problem."""
-        result = super()._itsm_count_recurrences()
-        self._itsm_propose_problems()
-        return result
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Once counted (recurrence_count is computed at creation), severe or
+        # recurring incidents call for a problem.
+        tickets = super().create(vals_list)
+        tickets._itsm_propose_problems()
+        return tickets
 
     def action_link_suggested_problem(self):
         """One click: the incident joins the known error suggested to it."""

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import create_index
 
 
 class ItsmTicketRecurrence(models.AbstractModel):
@@ -12,6 +13,8 @@ class ItsmTicketRecurrence(models.AbstractModel):
 
     recurrence_count = fields.Integer(
         string="Occurrence",
+        compute="_compute_recurrence_count",
+        store=True,
         readonly=True,
         copy=False,
         index=True,
@@ -19,11 +22,26 @@ class ItsmTicketRecurrence(models.AbstractModel):
         "within the recurrence window.",
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        tickets = super().create(vals_list)
-        tickets._itsm_count_recurrences()
-        return tickets
+    def init(self):
+        # "Similar incidents since": one index range scan per (category,
+        # customer), whatever the history.
+        result = super().init()
+        if not self._abstract:
+            create_index(
+                self.env.cr,
+                "helpdesk_ticket_recurrence_idx",
+                self._table,
+                ["category_id", "commercial_partner_id", "create_date"],
+            )
+        return result
+
+    # create_date is set once: the count is computed when the ticket is
+    # created, like its other stored computed fields (no second write).
+    @api.depends("create_date")
+    def _compute_recurrence_count(self):
+        self.recurrence_count = 0
+        # Saved tickets only (not a form being filled in).
+        self.filtered("id")._itsm_count_recurrences()
 
     @api.model
     def _itsm_recurrence_window(self):
@@ -36,7 +54,8 @@ class ItsmTicketRecurrence(models.AbstractModel):
 
     def _itsm_count_recurrences(self):
         """One grouped count for the whole batch; tickets of the batch count
-        one another in order."""
+        one another in order (the batch: the tickets created since the counts
+        were last computed, e.g. in one transaction)."""
         similar = self.filtered(lambda t: t.category_id and t.commercial_partner_id)
         if not similar:
             return
@@ -58,5 +77,7 @@ class ItsmTicketRecurrence(models.AbstractModel):
         }
         for ticket in similar.sorted("id"):
             key = (ticket.category_id.id, ticket.commercial_partner_id.id)
-            counts[key] = counts.get(key, 0) + 1
-            ticket.recurrence_count = counts[key]
+            ticket.recurrence_count = counts.get(key, 0) + 1
+            if ticket.create_date >= since:
+                # The later ones of the batch count it.
+                counts[key] = ticket.recurrence_count

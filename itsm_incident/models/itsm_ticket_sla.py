@@ -1,4 +1,7 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from .itsm_deadline import STATUSES
 
@@ -238,7 +241,8 @@ class ItsmTicketSla(models.AbstractModel):
 
     def _itsm_sla_start(self):
         """Start both clocks; tickets of one priority and company share their
-        targets, so each group costs one create per clock."""
+        targets, so each group costs one computation per clock, and all the
+        clocks one create."""
         if not self:
             return
         # sudo: clocks are written by the system, users only read them.
@@ -252,10 +256,12 @@ class ItsmTicketSla(models.AbstractModel):
                 t.sudo().commercial_partner_id.itsm_service_level_id,
             )
         )
+        values = []
         for tickets in groups.values():
             targets = tickets[0]._itsm_sla_targets()
             for kind, (minutes, calendar, explanation) in targets.items():
-                Deadline._start(
+                # Only tickets without clocks get here: nothing to restart.
+                values += Deadline._start_values(
                     tickets,
                     kind,
                     self.env._("Response")
@@ -266,9 +272,10 @@ class ItsmTicketSla(models.AbstractModel):
                     start=start,
                     warn_share=share,
                     explanation=explanation,
-                    restart=False,  # only tickets without clocks get here
                 )
-        self._itsm_sla_sync()
+        clocks = Deadline.create(values)
+        clocks._schedule_sweep()
+        self._itsm_sla_sync(dict(clocks.grouped("res_id"), none=Deadline))
 
     def _itsm_sla_retarget(self, clocks):
         self.ensure_one()
@@ -276,11 +283,20 @@ class ItsmTicketSla(models.AbstractModel):
             if kind in clocks:
                 clocks[kind]._retarget(minutes, explanation)
 
-    def _itsm_sla_sync(self):
+    def _itsm_sla_sync(self, by_ticket=None):
         """Mirror the clocks on the ticket: deadlines, met flags, first breach
-        and the explanation, for lists, searches and KPIs."""
-        by_ticket = self._itsm_clocks_by_record()
+        and the explanation, for lists, searches and KPIs. Changed deadlines
+        are written through the ORM (they are tracked), one write for the
+        tickets that take the same values; the rest, as after a sweep's
+        breaches, in one UPDATE per set of changed fields.
+
+        ``by_ticket``: the clocks {ticket id: itsm.deadline, "none": empty},
+        when the caller has them."""
+        if by_ticket is None:
+            by_ticket = self._itsm_clocks_by_record()
         deadlines = by_ticket["none"]
+        tracked = defaultdict(list)
+        quiet = defaultdict(dict)
         for ticket in self:
             clocks = by_ticket.get(ticket.id, deadlines[:0]).grouped("kind")
             response = clocks.get("response", deadlines[:0])
@@ -303,10 +319,56 @@ class ItsmTicketSla(models.AbstractModel):
             changed = {
                 name: value for name, value in vals.items() if ticket[name] != value
             }
-            if changed:
-                # sudo: mirrors the clocks into read-only fields, whoever
-                # moved them (a user's change, the sweep).
-                ticket.sudo().write(changed)
+            if any(getattr(self._fields[name], "tracking", None) for name in changed):
+                tracked[tuple(sorted(changed.items()))].append(ticket.id)
+            elif changed:
+                quiet[tuple(sorted(changed))][ticket.id] = changed
+        for changed, ticket_ids in tracked.items():
+            # sudo: mirrors the clocks into read-only fields, whoever
+            # moved them (a user's change, the sweep).
+            self.browse(ticket_ids).sudo().write(dict(changed))
+        for names, changes in quiet.items():
+            self._itsm_sla_update(names, changes)
+
+    def _itsm_sla_update(self, names, changes):
+        """Write untracked mirror fields ``names`` of many tickets, each its
+        own values {ticket id: {name: value}}, in one UPDATE; stored fields
+        that depend on them are recomputed as after an ORM write."""
+        tickets = self.browse(list(changes))
+        tickets.flush_recordset(list(names))
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s)",
+                ticket_id,
+                SQL(", ").join(
+                    SQL(
+                        "%s::%s",
+                        self._fields[name].convert_to_column(values[name], self),
+                        SQL(self._fields[name].column_type[1]),
+                    )
+                    for name in names
+                ),
+            )
+            for ticket_id, values in changes.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %(table)s AS t SET %(assignments)s, write_date = %(now)s, "
+                "write_uid = %(uid)s FROM (VALUES %(rows)s) AS v(id, %(columns)s) "
+                "WHERE t.id = v.id",
+                table=SQL.identifier(self._table),
+                assignments=SQL(", ").join(
+                    SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
+                    for name in names
+                ),
+                now=fields.Datetime.now(),
+                uid=self.env.uid,
+                rows=rows,
+                columns=SQL(", ").join(SQL.identifier(name) for name in names),
+            )
+        )
+        tickets.invalidate_recordset([*names, "write_date", "write_uid"])
+        tickets.modified(list(names))
 
     def _itsm_deadline_event(self, event, deadlines):
         result = super()._itsm_deadline_event(event, deadlines)

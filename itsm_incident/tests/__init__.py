@@ -17,3 +17,4 @@ from . import test_problem
 from . import test_improvement_action
 from . import test_knowledge
 from . import test_knowledge_portal
+from . import test_escalation_share

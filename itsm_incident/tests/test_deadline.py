@@ -101,8 +101,11 @@ class TestTrackedDeadline(TransactionCase):
 
     def test_starting_schedules_the_sweep_at_the_due_moments(self):
         cron = self.env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")
+        self.env.cr.precommit.run()  # the ticket's own moments
         before = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         self.start(utc(2026, 11, 20, 17, 30))
+        # Gathered for the transaction, scheduled when it commits.
+        self.env.cr.precommit.run()
         triggers = (
             self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - before
         )
@@ -110,3 +113,45 @@ class TestTrackedDeadline(TransactionCase):
             sorted(triggers.mapped("call_at")),
             [utc(2026, 11, 23, 9, 15), utc(2026, 11, 23, 9, 30)],
         )
+
+    def test_one_note_per_record_and_sweep(self):
+        """A sweep that finds a deadline both past its warning and breached
+        logs one note on the record, naming both."""
+        self.start(utc(2026, 11, 20, 17, 30))
+        with freeze_time(utc(2026, 11, 23, 10, 0)):
+            self.Deadline._cron_sweep()
+        notes = self.ticket.message_ids.filtered(lambda m: "Deadline" in m.body)
+        self.assertEqual(len(notes), 1)
+        self.assertIn("Deadline warning: Resolution", notes.body)
+        self.assertIn("Deadline breached: Resolution", notes.body)
+
+    def test_one_wake_up_per_moment_for_a_transaction(self):
+        """Tickets created together share their due moments: the sweep is
+        scheduled once per distinct moment, when the transaction commits."""
+        cron = self.env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")
+        Trigger = self.env["ir.cron.trigger"]
+        self.env.cr.precommit.run()
+        before = Trigger.search([("cron_id", "=", cron.id)])
+        with freeze_time(utc(2026, 11, 23, 9, 0)):
+            tickets = self.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"Printer {i} offline",
+                        "description": "x",
+                        "impact": "minor",
+                        "urgency": "low",
+                    }
+                    for i in range(3)
+                ]
+            )
+            self.ticket.write({"impact": "minor", "urgency": "low"})
+            self.assertEqual(
+                Trigger.search([("cron_id", "=", cron.id)]), before, "not yet"
+            )
+            self.env.cr.precommit.run()
+        moments = (Trigger.search([("cron_id", "=", cron.id)]) - before).mapped(
+            "call_at"
+        )
+        self.assertEqual(len(moments), len(set(moments)), "each moment once")
+        for ticket in tickets | self.ticket:
+            self.assertIn(ticket.resolution_deadline, moments)

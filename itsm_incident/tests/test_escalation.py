@@ -112,7 +112,16 @@ class TestEscalationLadder(ItsmCase):
             },
         )
         notices = self.fault.message_ids.filtered(lambda m: "Escalation" in m.body)
-        self.assertEqual(len(notices), 4, "each rung is logged on the ticket")
+        logged = "".join(notices.mapped("body"))
+        for xmlid in self.fired():
+            rule = self.env.ref(xmlid)
+            self.assertEqual(
+                logged.count(f"Escalation “{rule.name}”"),
+                1,
+                "each rung is logged on the ticket, once",
+            )
+        # One note per sweep: the two rungs of the 31st minute share one.
+        self.assertEqual(len(notices), 3)
 
     def test_an_acknowledged_fault_stops_the_handling_rungs(self):
         self.fault.with_user(self.users["resolver"]).action_acknowledge()

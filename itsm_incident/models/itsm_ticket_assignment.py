@@ -1,0 +1,210 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class ItsmTicketAssignment(models.AbstractModel):
+    """Assignment of a ticket (INC-7): the team of its category, the member
+    with the skill and the least workload, the notice to the assignee, the
+    acknowledgement that records the response time, reassignments."""
+
+    _name = "itsm.ticket.assignment"
+    _description = "ITSM Ticket Assignment"
+
+    acknowledged_date = fields.Datetime(readonly=True, copy=False)
+    acknowledged_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    response_minutes = fields.Float(
+        string="Response time (minutes)",
+        compute="_compute_response_minutes",
+        store=True,
+        aggregator="avg",
+    )
+    reassignment_count = fields.Integer(readonly=True, copy=False)
+
+    @api.depends("acknowledged_date")
+    def _compute_response_minutes(self):
+        for ticket in self:
+            # Never negative: create_date keeps microseconds, now() does not.
+            ticket.response_minutes = (
+                max((ticket.acknowledged_date - ticket.create_date).total_seconds(), 0)
+                / 60
+                if ticket.acknowledged_date and ticket.create_date
+                else 0.0
+            )
+
+    @api.onchange("category_id")
+    def _onchange_category_id_team(self):
+        """Choosing a category proposes the team that handles it."""
+        team = self._itsm_team_of_category(
+            self.category_id, self._itsm_category_teams()
+        )
+        if team:
+            self.team_id = team
+
+    # ------------------------------------------------------------------
+    # Hooks of helpdesk.ticket's default_get, create and write
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _itsm_assignment_defaults(self, values, fields_list):
+        company = (
+            self.env["res.company"].browse(values.get("company_id")) or self.env.company
+        )
+        if company.itsm_auto_assign:
+            # Assignment by skill and workload replaces "assign to the creator".
+            values.pop("user_id", None)
+        if "team_id" in fields_list and not values.get("team_id"):
+            if company.itsm_default_team_id:
+                values["team_id"] = company.itsm_default_team_id.id
+
+    @api.model
+    def _itsm_assignment_prepare_create(self, vals_list):
+        """The category's team comes before the default service desk."""
+        Category = self.env["helpdesk.ticket.category"]
+        category_teams = None
+        for vals in vals_list:
+            if not vals.get("team_id") and vals.get("category_id"):
+                if category_teams is None:
+                    category_teams = self._itsm_category_teams()
+                team = self._itsm_team_of_category(
+                    Category.browse(vals["category_id"]), category_teams
+                )
+                if team:
+                    vals["team_id"] = team.id
+
+    def _itsm_assignment_prepare_write(self, vals):
+        if vals.get("category_id") and "team_id" not in vals:
+            # A new category brings its team (not a new assignee alone).
+            team = self._itsm_team_of_category(
+                self.env["helpdesk.ticket.category"].browse(vals["category_id"]),
+                self._itsm_category_teams(),
+            )
+            if team:
+                vals["team_id"] = team.id
+        if "user_id" in vals:
+            for ticket in self.filtered(
+                lambda t: t.user_id and t.user_id.id != vals["user_id"]
+            ):
+                ticket.reassignment_count += 1
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_acknowledge(self):
+        """The handler takes the ticket: records the response time."""
+        to_acknowledge = self.filtered(lambda t: not t.acknowledged_date)
+        if not to_acknowledge:
+            raise UserError(self.env._("These tickets are already acknowledged."))
+        now = fields.Datetime.now()
+        for ticket in to_acknowledge:
+            vals = {"acknowledged_date": now, "acknowledged_by_id": self.env.uid}
+            if not ticket.user_id:
+                vals["user_id"] = self.env.uid
+            ticket.write(vals)
+        # The reporter hears that someone is on it (a user action on a few
+        # tickets: one post each).
+        template = self.env.ref("itsm_incident.mail_template_acknowledged")
+        for ticket in to_acknowledge.filtered("partner_id"):
+            ticket.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        return True
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _itsm_category_teams(self):
+        """{category id: team} for the teams that list categories."""
+        Team = self.env["helpdesk.ticket.team"]
+        return {
+            category_id: Team.browse(team_id)
+            for category_id, team_id in Team._itsm_team_by_category().items()
+        }
+
+    @api.model
+    def _itsm_team_of_category(self, category, category_teams):
+        """The team listing the category or its nearest parent."""
+        lineage = [int(i) for i in (category.parent_path or "").split("/")[:-1]]
+        for category_id in reversed(lineage):
+            if category_id in category_teams:
+                return category_teams[category_id]
+        return self.env["helpdesk.ticket.team"]
+
+    def _itsm_assign_by_load(self):
+        """Assign each ticket to the member of its team who has the skill for
+        its category (or any member when nobody has) and the least workload:
+        open tickets weighted by priority. One query for all loads."""
+        tickets = self.filtered(lambda t: t.company_id.itsm_auto_assign)
+        members = tickets.team_id.user_ids
+        if not members:
+            return
+        weights = {
+            level: weight
+            for level, (_id, weight) in self.env["itsm.priority"]._level_data().items()
+        }
+        # sudo: workloads count every open ticket of the candidates, also
+        # those the creator may not read; only counts leave this method.
+        load = defaultdict(int)
+        for user, level, count in self.sudo()._read_group(
+            [("user_id", "in", members.ids), ("stage_id.closed", "=", False)],
+            ["user_id", "itsm_priority"],
+            ["__count"],
+        ):
+            load[user] += count * weights.get(level, 1)
+        chosen = defaultdict(lambda: self.browse())
+        for ticket in tickets:
+            candidates = ticket.team_id.user_ids
+            if not candidates:
+                continue
+            lineage = set(
+                map(int, (ticket.category_id.parent_path or "").split("/")[:-1])
+            )
+            skilled = candidates.filtered(
+                lambda user, lineage=lineage: lineage
+                & set(user.itsm_skill_category_ids.ids)
+            )
+            user = min(skilled or candidates, key=lambda u: (load[u], u.id))
+            load[user] += weights.get(ticket.itsm_priority, 1)
+            chosen[user] |= ticket
+        for user, assigned in chosen.items():
+            # One notice per assignee below, not one per ticket.
+            assigned.with_context(mail_auto_subscribe_no_notify=True).write(
+                {"user_id": user.id}
+            )
+        self._itsm_notify_assignees(chosen)
+
+    def _itsm_notify_assignees(self, chosen):
+        """Tell each assignee of their new tickets: Odoo's usual notice for
+        one ticket, one digest for several (an alert storm assigns dozens at
+        once, and a notice costs far more than the assignment)."""
+        for user, tickets in chosen.items():
+            if user == self.env.user or not user.active:
+                continue
+            if len(tickets) == 1:
+                tickets._message_auto_subscribe_notify(
+                    user.partner_id.ids, "mail.message_user_assigned"
+                )
+                continue
+            lines = Markup("").join(
+                Markup('<li><a href="%s">%s</a></li>')
+                % (ticket._notify_get_action_link("view"), ticket.display_name)
+                for ticket in tickets
+            )
+            tickets[0].with_context(lang=user.lang).message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=self.env._(
+                    "You have been assigned %(count)s tickets", count=len(tickets)
+                ),
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._(
+                        "You have been assigned %(count)s tickets:", count=len(tickets)
+                    ),
+                    lines,
+                ),
+                email_layout_xmlid="mail.mail_notification_layout",
+            )

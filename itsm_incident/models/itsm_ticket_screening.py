@@ -1,0 +1,215 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+DECLARATION_TYPES = [
+    ("incident", "Incident"),
+    ("service_request", "Service Request"),
+    ("complaint", "Complaint"),
+    ("security_incident", "Security Incident"),
+]
+SCREENING_STATES = [
+    ("to_screen", "To Screen"),
+    ("valid", "Valid"),
+    ("invalid", "Invalid"),
+    ("out_of_scope", "Out of Scope"),
+]
+
+
+class ItsmTicketScreening(models.AbstractModel):
+    """Declaration and screening of a ticket (INC-2, INC-3): its type, the
+    reporter's contact and department, the screening decision and where a
+    valid declaration goes, the urgent mark and its emergency procedure."""
+
+    _name = "itsm.ticket.screening"
+    _description = "ITSM Ticket Screening"
+
+    declaration_type = fields.Selection(
+        DECLARATION_TYPES,
+        string="Type",
+        required=True,
+        default="incident",
+        tracking=True,
+        index=True,
+    )
+    screening_state = fields.Selection(
+        SCREENING_STATES,
+        string="Screening",
+        required=True,
+        default="to_screen",
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    screening_note = fields.Text(string="Screening reason", tracking=True, copy=False)
+    urgent = fields.Boolean(
+        tracking=True,
+        help="Urgent (紧急): starts the emergency procedure at once.",
+    )
+    occurrence_date = fields.Datetime(string="Occurred on", default=fields.Datetime.now)
+    contact_name = fields.Char(string="Contact person")
+    contact_phone = fields.Char(string="Contact phone")
+    department_id = fields.Many2one(
+        comodel_name="hr.department",
+        compute="_compute_department_id",
+        store=True,
+        readonly=False,
+        index=True,
+        tracking=True,
+        help="Department of the reporter, whose head follows the ticket.",
+    )
+
+    @api.depends("partner_id")
+    def _compute_department_id(self):
+        partners = self.partner_id
+        # sudo: only the department of the matching employee is read, so that
+        # reporters without HR rights still get their department.
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search_fetch(
+                [("work_contact_id", "in", partners.ids)],
+                ["work_contact_id", "department_id"],
+            )
+            if partners
+            else self.env["hr.employee"]
+        )
+        department_by_partner = {
+            employee.work_contact_id: employee.department_id for employee in employees
+        }
+        for ticket in self:
+            department = department_by_partner.get(ticket.partner_id)
+            if department:
+                ticket.department_id = department
+
+    @api.constrains(
+        "screening_state", "partner_id", "partner_name", "contact_name", "contact_phone"
+    )
+    def _check_valid_declaration_contact(self):
+        for ticket in self.filtered(lambda t: t.screening_state == "valid"):
+            missing = ticket._itsm_missing_contact()
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "Ticket %(ticket)s is a valid declaration: "
+                        "it needs %(missing)s.",
+                        ticket=ticket.display_name,
+                        missing=", ".join(missing),
+                    )
+                )
+
+    def _itsm_missing_contact(self):
+        self.ensure_one()
+        missing = []
+        if not (self.partner_id or self.partner_name):
+            missing.append(self.env._("the customer name"))
+        if not (self.contact_name or self.partner_id):
+            missing.append(self.env._("the contact person"))
+        partner = self.partner_id
+        if not (
+            self.contact_phone
+            or self.partner_email
+            or partner.email
+            or partner.phone
+            or partner.mobile
+        ):
+            missing.append(self.env._("a phone number or e-mail address"))
+        return missing
+
+    # ------------------------------------------------------------------
+    # Hooks of helpdesk.ticket's create and write
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _itsm_screening_prepare_vals(self, vals):
+        """An urgent mark makes the urgency high (before the priority is
+        computed and the clocks follow it)."""
+        if vals.get("urgent"):
+            vals["urgency"] = "high"
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_screen_valid(self):
+        """Screening (申报甄别): a valid declaration, routed by its type."""
+        for ticket in self:
+            if ticket.screening_state != "to_screen":
+                raise UserError(
+                    self.env._(
+                        "Ticket %s has already been screened.", ticket.display_name
+                    )
+                )
+            missing = ticket._itsm_missing_contact()
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Before the declaration is valid, ask the reporter for "
+                        "%(missing)s.",
+                        missing=", ".join(missing),
+                    )
+                )
+        self.write({"screening_state": "valid"})
+        self._itsm_route_by_type()
+        return True
+
+    def action_open_screening_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Screen the declaration"),
+            "res_model": "itsm.screening.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_ids": self.ids},
+        }
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _itsm_start_emergency(self):
+        """An urgent mark starts the emergency procedure: the team leader (or
+        the responsible department's manager) gets an activity at once."""
+        if not self:
+            return
+        activity_type = self.env.ref("itsm_incident.mail_activity_type_emergency")
+        for ticket in self:
+            responsible = (
+                ticket.team_id.user_id
+                or ticket.responsible_department_id.manager_id.user_id
+                or ticket.user_id
+            )
+            if responsible:
+                ticket.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    user_id=responsible.id,
+                    summary=self.env._("Urgent: start the emergency procedure"),
+                )
+
+    def _itsm_route_by_type(self):
+        """Valid declarations go where their type says (S2 §5.4.2)."""
+        request_type = self.env.ref("itsm_incident.mail_activity_type_service_request")
+        for ticket in self:
+            company = ticket.company_id
+            if ticket.declaration_type == "service_request":
+                head = (
+                    ticket.department_id.manager_id.user_id
+                    or ticket.responsible_department_id.manager_id.user_id
+                    or ticket.team_id.user_id
+                )
+                if head:
+                    ticket.message_subscribe(partner_ids=head.partner_id.ids)
+                    ticket.activity_schedule(
+                        activity_type_id=request_type.id,
+                        user_id=head.id,
+                        summary=self.env._("Service request to handle"),
+                    )
+            elif (
+                ticket.declaration_type == "complaint"
+                and company.itsm_complaint_team_id
+            ):
+                ticket.team_id = company.itsm_complaint_team_id
+            elif (
+                ticket.declaration_type == "security_incident"
+                and company.itsm_security_team_id
+            ):
+                ticket.team_id = company.itsm_security_team_id
