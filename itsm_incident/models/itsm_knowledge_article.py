@@ -123,6 +123,25 @@ class ItsmKnowledgeArticle(models.Model):
             self._itsm_check_can_change_state()
         return super().write(vals)
 
+    @api.model
+    def _itsm_draft_from(self, record, field_name, prepare_vals):
+        """The form of the article written from ``record`` (a ticket or a
+        problem, found by ``field_name``), drafted with ``prepare_vals()``
+        the first time: one step from a solved case to the knowledge base."""
+        article = self.search([(field_name, "=", record.id)], limit=1)
+        if not article:
+            article = self.create(prepare_vals())
+            record._message_log(
+                body=self.env._("Knowledge article drafted: %s", article.name)
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": article.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
     def action_publish(self):
         self._itsm_check_can_change_state()
         for article in self:

@@ -183,20 +183,9 @@ class ItsmProblem(models.Model):
                     self.display_name,
                 )
             )
-        Article = self.env["itsm.knowledge.article"]
-        article = Article.search([("problem_id", "=", self.id)], limit=1)
-        if not article:
-            article = Article.create(self._prepare_article_vals())
-            self._message_log(
-                body=self.env._("Knowledge article drafted from this problem.")
-            )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": article._name,
-            "res_id": article.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return self.env["itsm.knowledge.article"]._itsm_draft_from(
+            self, "problem_id", self._prepare_article_vals
+        )
 
     def _prepare_article_vals(self):
         """The draft article: the problem's description (else its title) as

@@ -22,19 +22,22 @@ class ItsmTicketClosure(models.AbstractModel):
 
     def _itsm_check_closable(self):
         """Refuse, with every missing item of every ticket, to close."""
-        problems = []
+        missing = self._itsm_missing_items(lambda t: t._itsm_closure_blockers())
+        if missing:
+            raise UserError(
+                self.env._("These tickets cannot be closed yet:\n\n%s", missing)
+            )
+
+    def _itsm_missing_items(self, blockers_of):
+        """What these tickets lack, ``blockers_of(ticket)`` giving a list of
+        sentences, as one text listing them per ticket; empty if nothing."""
+        parts = []
         for ticket in self:
-            blockers = ticket._itsm_closure_blockers()
+            blockers = blockers_of(ticket)
             if blockers:
                 lines = "\n".join(f"- {blocker}" for blocker in blockers)
-                problems.append(f"{ticket.display_name}:\n{lines}")
-        if problems:
-            raise UserError(
-                self.env._(
-                    "These tickets cannot be closed yet:\n\n%s",
-                    "\n\n".join(problems),
-                )
-            )
+                parts.append(f"{ticket.display_name}:\n{lines}")
+        return "\n\n".join(parts)
 
     def _itsm_closure_blockers(self):
         """What this ticket still lacks before it may close, as a list of

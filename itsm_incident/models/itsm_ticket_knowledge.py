@@ -215,20 +215,9 @@ class ItsmTicketKnowledge(models.AbstractModel):
                     self.display_name,
                 )
             )
-        Article = self.env["itsm.knowledge.article"]
-        article = Article.search([("ticket_id", "=", self.id)], limit=1)
-        if not article:
-            article = Article.create(self._itsm_prepare_article_vals())
-            self._message_log(
-                body=self.env._("Knowledge article drafted from this ticket.")
-            )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": article._name,
-            "res_id": article.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        return self.env["itsm.knowledge.article"]._itsm_draft_from(
+            self, "ticket_id", self._itsm_prepare_article_vals
+        )
 
     # ------------------------------------------------------------------
     # Hooks

@@ -181,18 +181,10 @@ class ItsmTicketResolution(models.AbstractModel):
         return blockers
 
     def _itsm_check_resolvable(self, vals):
-        problems = []
-        for ticket in self:
-            blockers = ticket._itsm_resolution_blockers(vals)
-            if blockers:
-                lines = "\n".join(f"- {blocker}" for blocker in blockers)
-                problems.append(f"{ticket.display_name}:\n{lines}")
-        if problems:
+        missing = self._itsm_missing_items(lambda t: t._itsm_resolution_blockers(vals))
+        if missing:
             raise UserError(
-                self.env._(
-                    "These tickets cannot be resolved yet:\n\n%s",
-                    "\n\n".join(problems),
-                )
+                self.env._("These tickets cannot be resolved yet:\n\n%s", missing)
             )
 
     # ------------------------------------------------------------------

@@ -1,2 +1,3 @@
+from . import itsm_kpi_measures
 from . import itsm_kpi_report
 from . import itsm_kpi_summary

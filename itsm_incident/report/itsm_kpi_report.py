@@ -1,9 +1,8 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
-from ..models.helpdesk_ticket import DECLARATION_TYPES, SCREENING_STATES
+from ..models.helpdesk_ticket import SCREENING_STATES
 from ..models.itsm_grade_rule import GRADES
-from ..models.itsm_priority import PRIORITY_LEVELS
 
 
 class ItsmKpiReport(models.Model):
@@ -18,6 +17,7 @@ class ItsmKpiReport(models.Model):
     month for the pivot over the whole history."""
 
     _name = "itsm.kpi.report"
+    _inherit = ["itsm.kpi.measures"]
     _description = "ITSM KPI Facts"
     _auto = False
     _rec_name = "ticket_id"
@@ -53,22 +53,13 @@ class ItsmKpiReport(models.Model):
     }
 
     ticket_id = fields.Many2one("helpdesk.ticket", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    declaration_type = fields.Selection(DECLARATION_TYPES, string="Type", readonly=True)
     screening_state = fields.Selection(
         SCREENING_STATES, string="Screening", readonly=True
     )
-    category_id = fields.Many2one("helpdesk.ticket.category", readonly=True)
     nature_id = fields.Many2one(
         "itsm.event.nature", string="Event Nature", readonly=True
     )
-    department_id = fields.Many2one("hr.department", readonly=True)
     responsible_department_id = fields.Many2one("hr.department", readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
-    user_id = fields.Many2one("res.users", string="Handler", readonly=True)
-    itsm_priority = fields.Selection(
-        PRIORITY_LEVELS, string="ITSM Priority", readonly=True
-    )
     grade = fields.Selection(GRADES, readonly=True)
     channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
     stage_id = fields.Many2one("helpdesk.ticket.stage", readonly=True)
@@ -77,56 +68,9 @@ class ItsmKpiReport(models.Model):
     acknowledged_date = fields.Datetime(string="Acknowledged on", readonly=True)
     resolved_date = fields.Datetime(string="Resolved on", readonly=True)
     closed_date = fields.Datetime(string="Closed on", readonly=True)
-    response_hours = fields.Float(
-        string="Response time (working hours)", readonly=True, aggregator="avg"
-    )
-    resolution_hours = fields.Float(
-        string="Resolution time (working hours)", readonly=True, aggregator="avg"
-    )
     response_met = fields.Boolean(string="Response target met", readonly=True)
     resolution_met = fields.Boolean(string="Resolution target met", readonly=True)
-    on_time_rate = fields.Float(
-        string="On-time rate (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of resolved tickets resolved within their target.",
-    )
-    response_rate = fields.Float(
-        string="Response on time (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of responded tickets responded within their target.",
-    )
-    sla_rate = fields.Float(
-        string="SLA compliance (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of resolved tickets that met both their response and "
-        "resolution targets.",
-    )
-    satisfaction = fields.Float(
-        readonly=True,
-        aggregator="avg",
-        help="The reporter's rating (1 to 5) of rated tickets.",
-    )
     is_recurrence = fields.Boolean(string="Recurrence", readonly=True)
-    recurrence_rate = fields.Float(
-        string="Recurrence rate (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of tickets repeating a similar incident already closed.",
-    )
-    escalation_level = fields.Integer(
-        string="Escalation level",
-        readonly=True,
-        aggregator="max",
-        help="How many rungs of the escalation ladder fired.",
-    )
-    is_my_department = fields.Boolean(
-        string="My department",
-        compute="_compute_is_my_department",
-        search="_search_is_my_department",
-    )
 
     @property
     def _table_query(self):
@@ -184,35 +128,4 @@ class ItsmKpiReport(models.Model):
                      WHERE l.ticket_id = t.id)::int AS escalation_level
               FROM helpdesk_ticket t
             """
-        )
-
-    def _compute_is_my_department(self):
-        departments = self._itsm_my_departments()
-        for row in self:
-            row.is_my_department = row.department_id in departments
-
-    def _search_is_my_department(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(operator)
-        departments = self._itsm_my_departments()
-        positive = (operator == "=") == value
-        return [("department_id", "in" if positive else "not in", departments.ids)]
-
-    @api.model
-    def _itsm_my_departments(self):
-        """The departments one works in or heads, with their sub-departments."""
-        # sudo: the user's own employees and the departments they head.
-        user = self.env.user.sudo()
-        departments = user.employee_ids.department_id
-        departments |= (
-            self.env["hr.department"]
-            .sudo()
-            .search([("manager_id.user_id", "=", user.id)])
-        )
-        return (
-            self.env["hr.department"]
-            .sudo()
-            .search([("id", "child_of", departments.ids)])
-            if departments
-            else departments
         )

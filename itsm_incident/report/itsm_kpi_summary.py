@@ -1,9 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..models.helpdesk_ticket import DECLARATION_TYPES
-from ..models.itsm_priority import PRIORITY_LEVELS
-
 # Measures aggregated as ratios of sums, so that a group's rate is the share
 # of its tickets, whatever the rows it is made of: {field: (numerator,
 # denominator, factor)}.
@@ -29,20 +26,12 @@ class ItsmKpiSummary(models.Model):
     sums (see ``RATIOS``), "Count" is the number of tickets."""
 
     _name = "itsm.kpi.summary"
+    _inherit = ["itsm.kpi.measures"]
     _description = "ITSM KPIs"
     _auto = False
     _order = "date desc, id"
     _rec_name = "date"
 
-    company_id = fields.Many2one("res.company", readonly=True)
-    declaration_type = fields.Selection(DECLARATION_TYPES, string="Type", readonly=True)
-    department_id = fields.Many2one("hr.department", readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
-    user_id = fields.Many2one("res.users", string="Handler", readonly=True)
-    category_id = fields.Many2one("helpdesk.ticket.category", readonly=True)
-    itsm_priority = fields.Selection(
-        PRIORITY_LEVELS, string="ITSM Priority", readonly=True
-    )
     date = fields.Date(string="Month reported", readonly=True)
     ticket_count = fields.Integer(string="Tickets", readonly=True)
     closed_count = fields.Integer(string="Closed", readonly=True)
@@ -51,53 +40,6 @@ class ItsmKpiSummary(models.Model):
     valid_count = fields.Integer(string="Screened valid", readonly=True)
     invalid_count = fields.Integer(string="Screened invalid", readonly=True)
     out_of_scope_count = fields.Integer(string="Out of scope", readonly=True)
-    response_hours = fields.Float(
-        string="Response time (working hours)", readonly=True, aggregator="avg"
-    )
-    resolution_hours = fields.Float(
-        string="Resolution time (working hours)", readonly=True, aggregator="avg"
-    )
-    on_time_rate = fields.Float(
-        string="On-time rate (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of resolved tickets resolved within their target.",
-    )
-    response_rate = fields.Float(
-        string="Response on time (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of responded tickets responded within their target.",
-    )
-    sla_rate = fields.Float(
-        string="SLA compliance (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of resolved tickets that met both their response and "
-        "resolution targets.",
-    )
-    satisfaction = fields.Float(
-        readonly=True,
-        aggregator="avg",
-        help="Average rating (1 to 5) of the rated tickets.",
-    )
-    recurrence_rate = fields.Float(
-        string="Recurrence rate (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Share of tickets repeating a similar incident already closed.",
-    )
-    escalation_level = fields.Integer(
-        string="Escalation level",
-        readonly=True,
-        aggregator="max",
-        help="Highest number of escalation rungs fired on one ticket.",
-    )
-    is_my_department = fields.Boolean(
-        string="My department",
-        compute="_compute_is_my_department",
-        search="_search_is_my_department",
-    )
 
     def init(self):
         cr = self.env.cr
@@ -221,11 +163,3 @@ class ItsmKpiSummary(models.Model):
                 SQL.identifier(self._table, den),
             )
         return super()._read_group_select(aggregate_spec, query)
-
-    def _compute_is_my_department(self):
-        departments = self.env["itsm.kpi.report"]._itsm_my_departments()
-        for row in self:
-            row.is_my_department = row.department_id in departments
-
-    def _search_is_my_department(self, operator, value):
-        return self.env["itsm.kpi.report"]._search_is_my_department(operator, value)

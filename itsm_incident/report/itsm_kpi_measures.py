@@ -1,0 +1,102 @@
+from odoo import api, fields, models
+
+from ..models.helpdesk_ticket import DECLARATION_TYPES
+from ..models.itsm_priority import PRIORITY_LEVELS
+
+
+class ItsmKpiMeasures(models.AbstractModel):
+    """What the KPI facts (one row per ticket) and the KPI sums (by month)
+    share: the dimensions both are grouped by, the measures, and the "my
+    department" filter."""
+
+    _name = "itsm.kpi.measures"
+    _description = "ITSM KPI Measures"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    declaration_type = fields.Selection(DECLARATION_TYPES, string="Type", readonly=True)
+    department_id = fields.Many2one("hr.department", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
+    user_id = fields.Many2one("res.users", string="Handler", readonly=True)
+    category_id = fields.Many2one("helpdesk.ticket.category", readonly=True)
+    itsm_priority = fields.Selection(
+        PRIORITY_LEVELS, string="ITSM Priority", readonly=True
+    )
+    response_hours = fields.Float(
+        string="Response time (working hours)", readonly=True, aggregator="avg"
+    )
+    resolution_hours = fields.Float(
+        string="Resolution time (working hours)", readonly=True, aggregator="avg"
+    )
+    on_time_rate = fields.Float(
+        string="On-time rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of resolved tickets resolved within their target.",
+    )
+    response_rate = fields.Float(
+        string="Response on time (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of responded tickets responded within their target.",
+    )
+    sla_rate = fields.Float(
+        string="SLA compliance (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of resolved tickets that met both their response and "
+        "resolution targets.",
+    )
+    satisfaction = fields.Float(
+        readonly=True,
+        aggregator="avg",
+        help="The reporter's rating (1 to 5); averaged over the rated tickets.",
+    )
+    recurrence_rate = fields.Float(
+        string="Recurrence rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of tickets repeating a similar incident already closed.",
+    )
+    escalation_level = fields.Integer(
+        string="Escalation level",
+        readonly=True,
+        aggregator="max",
+        help="How many rungs of the escalation ladder fired (over several "
+        "tickets: the most on one).",
+    )
+    is_my_department = fields.Boolean(
+        string="My department",
+        compute="_compute_is_my_department",
+        search="_search_is_my_department",
+    )
+
+    def _compute_is_my_department(self):
+        departments = self._itsm_my_departments()
+        for row in self:
+            row.is_my_department = row.department_id in departments
+
+    def _search_is_my_department(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(operator)
+        departments = self._itsm_my_departments()
+        positive = (operator == "=") == value
+        return [("department_id", "in" if positive else "not in", departments.ids)]
+
+    @api.model
+    def _itsm_my_departments(self):
+        """The departments one works in or heads, with their sub-departments."""
+        # sudo: the user's own employees and the departments they head.
+        user = self.env.user.sudo()
+        departments = user.employee_ids.department_id
+        departments |= (
+            self.env["hr.department"]
+            .sudo()
+            .search([("manager_id.user_id", "=", user.id)])
+        )
+        return (
+            self.env["hr.department"]
+            .sudo()
+            .search([("id", "child_of", departments.ids)])
+            if departments
+            else departments
+        )
