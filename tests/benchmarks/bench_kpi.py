@@ -38,7 +38,7 @@ the project's virtualenv from the repository root::
 import argparse
 import time
 
-from benchlib import ROOT, addons_path, build_database  # noqa: E402
+from benchlib import ROOT, addons_path, build_database, drop_database  # noqa: E402
 
 import odoo
 from odoo.service import db as db_service
@@ -419,9 +419,7 @@ def main():
         f"{'ok' if max(worst) < TARGET_SECONDS else 'MISSED'})"
     )
     if not args.keep:
-        odoo.modules.registry.Registry.delete(args.db)
-        db_service.exp_drop(args.db)
-        print(f"Dropped {args.db}.")
+        drop_database(args.db)
 
 
 if __name__ == "__main__":

@@ -38,3 +38,13 @@ def build_database(db, modules, root=ROOT):
         ],
         check=True,
     )
+
+
+def drop_database(db):
+    """Close ``db``'s registry and drop it (a benchmark's large data)."""
+    import odoo  # noqa: PLC0415 - imported once Odoo's config is parsed
+    from odoo.service import db as db_service  # noqa: PLC0415
+
+    odoo.modules.registry.Registry.delete(db)
+    db_service.exp_drop(db)
+    print(f"Dropped {db}.")
