@@ -79,6 +79,7 @@ TICKET_COLUMNS = {
     "'service_request', 'complaint'])[1 + i %% 5]",
     "screening_state": "(ARRAY['valid', 'valid', 'valid', 'valid', 'valid', "
     "'valid', 'valid', 'valid', 'invalid', 'out_of_scope'])[1 + i %% 10]",
+    "rating_status": "'stage_change'",
     "impact": "'moderate'",
     "urgency": "'medium'",
     "itsm_priority": "(ARRAY['1', '2', '3', '3', '4'])[1 + (i / 11) %% 5]",

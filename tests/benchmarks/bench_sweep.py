@@ -79,6 +79,7 @@ TICKET_COLUMNS = {
     "acknowledged_by_id": "%(uid)s",
     "declaration_type": "'incident'",
     "screening_state": "'valid'",
+    "rating_status": "'stage_change'",
     "impact": "'moderate'",
     "urgency": "'medium'",
     "itsm_priority": "'3'",
