@@ -30,8 +30,7 @@ class ItsmTicketAssignmentNotice(models.AbstractModel):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        help="Assigned automatically; the notice to this user is still to be "
-        "sent.",
+        help="Assigned automatically; the notice to this user is still to be sent.",
     )
 
     # ------------------------------------------------------------------
@@ -39,13 +38,14 @@ class ItsmTicketAssignmentNotice(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _itsm_assignment_prepare_write(self, vals):
-        super()._itsm_assignment_prepare_write(vals)
+        result = super()._itsm_assignment_prepare_write(vals)
         if vals.get("itsm_notice_user_id"):
             self._itsm_schedule_assignee_notices()
         elif "user_id" in vals and "itsm_notice_user_id" not in vals:
             # Assigned by hand: Odoo's notice goes to the new assignee now;
             # nobody hears of the automatic assignment any more.
             vals["itsm_notice_user_id"] = False
+        return result
 
     @api.model
     def _itsm_assignee_to_notify(self, user):
