@@ -224,6 +224,8 @@ def insert_background_tickets(env, team, count):
         "urgent": "false",
         "response_minutes": "0",
         "reassignment_count": "0",
+        # helpdesk_mgmt_rating's required column (an ITSM dependency).
+        "rating_status": "'stage_change'",
     }
     cr.execute(
         "SELECT column_name FROM information_schema.columns "
