@@ -85,12 +85,15 @@ class ItsmTicketAssignmentNotice(models.AbstractModel):
         self.env.cr.execute(self._itsm_claim_notices_sql(batch_size))
         rows = self.env.cr.fetchall()
         self.invalidate_model(["itsm_notice_user_id"])
-        chosen = defaultdict(lambda: self.browse())
+        ticket_ids = defaultdict(list)
         for ticket_id, notice_user_id, user_id in rows:
             # Reassigned since (outside the ORM): not the assignee any more.
             if notice_user_id == user_id:
-                chosen[self.env["res.users"].browse(user_id)] |= self.browse(ticket_id)
-        self._itsm_notify_assignees(chosen)
+                ticket_ids[user_id].append(ticket_id)
+        Users = self.env["res.users"]
+        self._itsm_notify_assignees(
+            {Users.browse(uid): self.browse(ids) for uid, ids in ticket_ids.items()}
+        )
         remaining = 0
         if len(rows) == batch_size:
             self.env.cr.execute(
