@@ -115,3 +115,24 @@ class TestAssignmentNotice(ItsmCase):
         )
         self.assertEqual(ticket.user_id, self.agent)
         self.assertFalse(ticket.itsm_notice_user_id)
+
+    def test_a_backlog_goes_in_batches_with_progress(self):
+        """After a restart, say: the pending notices go in batches, the cron
+        runner told how many remain; every ticket is named once."""
+        tickets = self.declare("Queue 1") | self.declare("Queue 2")
+        tickets |= self.declare("Queue 3")
+        progress = self.env["ir.cron.progress"].create({"cron_id": self.cron.id})
+        Ticket = self.env["helpdesk.ticket"].with_context(
+            ir_cron_progress_id=progress.id
+        )
+        self.assertEqual(Ticket._cron_send_assignee_notices(batch_size=2), 2)
+        self.assertEqual((progress.done, progress.remaining), (2, 1))
+        self.assertEqual(Ticket._cron_send_assignee_notices(batch_size=2), 1)
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        notices = self.notices(self.agent, tickets)
+        self.assertEqual(len(notices), 2, "a digest of two, then one notice")
+        for ticket in tickets:
+            named = notices.filtered(
+                lambda m, t=ticket: t.display_name in (m.subject or "") + m.body
+            )
+            self.assertEqual(len(named), 1)
