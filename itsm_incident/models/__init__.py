@@ -25,6 +25,7 @@ from . import itsm_incident_review
 from . import itsm_ticket_kpi
 from . import itsm_ticket_screening
 from . import itsm_ticket_assignment
+from . import itsm_ticket_assignment_notice
 from . import itsm_improvement_action
 from . import itsm_problem
 from . import itsm_problem_proposal

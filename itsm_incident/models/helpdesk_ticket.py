@@ -28,6 +28,7 @@ class HelpdeskTicket(models.Model):
         "itsm.ticket.kpi",
         "itsm.ticket.knowledge",
         "itsm.ticket.screening",
+        "itsm.ticket.assignment.notice",  # before assignment: extends its hook
         "itsm.ticket.assignment",
     ]
 

@@ -1,7 +1,5 @@
 from collections import defaultdict
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -171,40 +169,12 @@ class ItsmTicketAssignment(models.AbstractModel):
             load[user] += weights.get(ticket.itsm_priority, 1)
             chosen[user] |= ticket
         for user, assigned in chosen.items():
-            # One notice per assignee below, not one per ticket.
+            # The assignee hears of it right after the commit, one notice per
+            # assignee (itsm.ticket.assignment.notice): Odoo's notice now
+            # would cost more than the whole assignment.
             assigned.with_context(mail_auto_subscribe_no_notify=True).write(
-                {"user_id": user.id}
-            )
-        self._itsm_notify_assignees(chosen)
-
-    def _itsm_notify_assignees(self, chosen):
-        """Tell each assignee of their new tickets: Odoo's usual notice for
-        one ticket, one digest for several (an alert storm assigns dozens at
-        once, and a notice costs far more than the assignment)."""
-        for user, tickets in chosen.items():
-            if user == self.env.user or not user.active:
-                continue
-            if len(tickets) == 1:
-                tickets._message_auto_subscribe_notify(
-                    user.partner_id.ids, "mail.message_user_assigned"
-                )
-                continue
-            lines = Markup("").join(
-                Markup('<li><a href="%s">%s</a></li>')
-                % (ticket._notify_get_action_link("view"), ticket.display_name)
-                for ticket in tickets
-            )
-            tickets[0].with_context(lang=user.lang).message_notify(
-                partner_ids=user.partner_id.ids,
-                subject=self.env._(
-                    "You have been assigned %(count)s tickets", count=len(tickets)
-                ),
-                body=Markup("<p>%s</p><ul>%s</ul>")
-                % (
-                    self.env._(
-                        "You have been assigned %(count)s tickets:", count=len(tickets)
-                    ),
-                    lines,
-                ),
-                email_layout_xmlid="mail.mail_notification_layout",
+                {
+                    "user_id": user.id,
+                    "itsm_notice_user_id": self._itsm_assignee_to_notify(user),
+                }
             )

@@ -18,3 +18,4 @@ from . import test_improvement_action
 from . import test_knowledge
 from . import test_knowledge_portal
 from . import test_escalation_share
+from . import test_assignment_notice

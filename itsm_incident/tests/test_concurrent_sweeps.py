@@ -98,3 +98,75 @@ class TestConcurrentSweeps(TransactionCase):
             return logs, mails
 
         self.assertEqual(self.committed(count), (1, 1))
+
+
+class TestConcurrentAssigneeNotices(TransactionCase):
+    """Two cron workers sending the pending assignee notices at the same
+    moment, in two real transactions: the assignee is told once (INC-7)."""
+
+    committed = TestConcurrentSweeps.committed
+
+    def setUp(self):
+        super().setUp()
+
+        def prepare(env):
+            team = env["helpdesk.ticket.team"].create(
+                {
+                    "name": "Notice race team",
+                    "user_ids": [(6, 0, env.ref("base.user_admin").ids)],
+                }
+            )
+            ticket = env["helpdesk.ticket"].create(
+                {"name": "Notice race", "description": "x", "team_id": team.id}
+            )
+            return team.id, ticket.id
+
+        self.team_id, self.ticket_id = self.committed(prepare)
+
+        def cleanup(env):
+            ticket = env["helpdesk.ticket"].browse(self.ticket_id)
+            env["mail.mail"].search(
+                [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
+            ).unlink()
+            env["itsm.deadline"].search(
+                [("res_model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
+            ).unlink()
+            ticket.unlink()
+            env["helpdesk.ticket.team"].browse(self.team_id).unlink()
+
+        self.addCleanup(self.committed, cleanup)
+
+    def test_two_workers_send_the_notice_once(self):
+        barrier = threading.Barrier(2)
+        sent = []
+        errors = []
+
+        def send():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    barrier.wait(timeout=30)
+                    sent.append(env["helpdesk.ticket"]._cron_send_assignee_notices())
+                    cr.commit()  # pylint: disable=invalid-commit
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                errors.append(error)
+
+        workers = [threading.Thread(target=send) for _i in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=60)
+        self.assertFalse(errors)
+        self.assertEqual(len(sent), 2)
+        self.assertIn(0, sent, "one worker claims it, the other finds none")
+
+        def count(env):
+            return env["mail.message"].search_count(
+                [
+                    ("model", "=", "helpdesk.ticket"),
+                    ("res_id", "=", self.ticket_id),
+                    ("message_type", "=", "user_notification"),
+                ]
+            )
+
+        self.assertEqual(self.committed(count), 1)

@@ -314,13 +314,18 @@ class TestAssigneeNotices(ItsmCase):
             {"name": "Storm", "user_ids": [Command.set([self.users["agent"].id])]}
         )
         Ticket = self.env["helpdesk.ticket"].with_context(tracking_disable=False)
+        # The notices leave with a cron after each commit.
+        send_notices = Ticket._cron_send_assignee_notices
+        send_notices()  # those of the common fixtures
         single = Ticket.create({"name": "One", "description": "x", "team_id": team.id})
+        send_notices()
         batch = Ticket.create(
             [
                 {"name": f"Alert {i}", "description": "x", "team_id": team.id}
                 for i in range(5)
             ]
         )
+        send_notices()
         self.assertEqual(set(batch.user_id.ids), {self.users["agent"].id})
         notices = self.env["mail.message"].search(
             [

@@ -1,0 +1,138 @@
+from odoo import Command
+
+from .common import ItsmCase
+
+
+class TestAssignmentNotice(ItsmCase):
+    """The notice of an automatic assignment leaves with a cron right after
+    the commit; an assignee set by hand hears of it at once, as in Odoo."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cron = cls.env.ref("itsm_incident.ir_cron_itsm_assignee_notices")
+        cls.agent = cls.users["agent"]
+        cls.resolver = cls.users["resolver"]
+        (cls.agent | cls.resolver).notification_type = "email"
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {"name": "Storm", "user_ids": [Command.set(cls.agent.ids)]}
+        )
+        # The tickets of the common fixtures were assigned too: told now.
+        cls.env["helpdesk.ticket"]._cron_send_assignee_notices()
+
+    def declare(self, name, **vals):
+        """A ticket declared in a transaction of its own (tracking on)."""
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .with_context(tracking_disable=False)
+            .create({"name": name, "description": "x", "team_id": self.team.id} | vals)
+        )
+        self.env.cr.precommit.run()  # as the commit does
+        return ticket
+
+    def notices(self, user, tickets):
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "in", tickets.ids),
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", user.partner_id.ids),
+            ]
+        )
+
+    def send(self):
+        return self.env["helpdesk.ticket"]._cron_send_assignee_notices()
+
+    def triggers(self):
+        return self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
+
+    def test_creating_leaves_the_notice_pending_and_wakes_the_cron(self):
+        self.env.cr.precommit.run()
+        before = self.triggers()
+        Ticket = self.env["helpdesk.ticket"].with_context(tracking_disable=False)
+        tickets = Ticket.create(
+            {"name": "Mail down", "description": "x", "team_id": self.team.id}
+        ) | Ticket.create(
+            {"name": "VPN down", "description": "x", "team_id": self.team.id}
+        )
+        self.assertEqual(tickets.user_id, self.agent, "assigned at once")
+        self.assertEqual(tickets.itsm_notice_user_id, self.agent, "notice pending")
+        self.assertFalse(self.notices(self.agent, tickets), "not in the request")
+        self.assertEqual(self.triggers(), before, "scheduled when it commits")
+        self.env.cr.precommit.run()
+        self.assertEqual(len(self.triggers() - before), 1, "once per transaction")
+
+    def test_the_cron_sends_one_notice_once(self):
+        ticket = self.declare("Printer jams")
+        self.assertEqual(self.send(), 1)
+        notice = self.notices(self.agent, ticket)
+        self.assertEqual(len(notice), 1)
+        self.assertIn(ticket.display_name, notice.subject)
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", notice.id)])
+        self.assertIn(self.agent.partner_id, mail.recipient_ids)
+        self.assertIn(f"res_id={ticket.id}", mail.body_html, "the ticket's link")
+        self.assertFalse(ticket.itsm_notice_user_id, "no longer pending")
+        self.assertEqual(self.send(), 0)
+        self.assertEqual(len(self.notices(self.agent, ticket)), 1, "sent once")
+
+    def test_tickets_of_several_transactions_make_one_digest(self):
+        tickets = self.env["helpdesk.ticket"]
+        for i in range(5):
+            tickets |= self.declare(f"Alert {i}")
+        self.send()
+        notices = self.notices(self.agent, tickets)
+        self.assertEqual(len(notices), 1, "one digest for the assignee")
+        self.assertIn("5 tickets", notices.subject)
+        for ticket in tickets:
+            self.assertIn(ticket.display_name, notices.body)
+
+    def test_reassigned_by_hand_before_the_cron(self):
+        ticket = self.declare("Disk full")
+        ticket.with_context(tracking_disable=False).user_id = self.resolver
+        self.assertFalse(ticket.itsm_notice_user_id)
+        self.assertEqual(
+            len(self.notices(self.resolver, ticket)), 1, "Odoo tells the new one"
+        )
+        self.send()
+        self.assertFalse(self.notices(self.agent, ticket), "no stale notice")
+        self.assertEqual(len(self.notices(self.resolver, ticket)), 1)
+
+    def test_an_assignee_set_by_hand_is_told_at_once(self):
+        ticket = self.declare("Screen flickers", user_id=self.resolver.id)
+        self.assertEqual(ticket.user_id, self.resolver)
+        self.assertFalse(ticket.itsm_notice_user_id, "nothing deferred")
+        notice = self.notices(self.resolver, ticket)
+        self.assertEqual(len(notice), 1)
+        self.assertIn("You have been assigned", notice.subject)
+        self.send()
+        self.assertEqual(len(self.notices(self.resolver, ticket)), 1)
+
+    def test_nobody_is_told_of_assigning_themselves(self):
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.agent)
+            .create({"name": "Own ticket", "description": "x", "team_id": self.team.id})
+        )
+        self.assertEqual(ticket.user_id, self.agent)
+        self.assertFalse(ticket.itsm_notice_user_id)
+
+    def test_a_backlog_goes_in_batches_with_progress(self):
+        """After a restart, say: the pending notices go in batches, the cron
+        runner told how many remain; every ticket is named once."""
+        tickets = self.declare("Queue 1") | self.declare("Queue 2")
+        tickets |= self.declare("Queue 3")
+        progress = self.env["ir.cron.progress"].create({"cron_id": self.cron.id})
+        Ticket = self.env["helpdesk.ticket"].with_context(
+            ir_cron_progress_id=progress.id
+        )
+        self.assertEqual(Ticket._cron_send_assignee_notices(batch_size=2), 2)
+        self.assertEqual((progress.done, progress.remaining), (2, 1))
+        self.assertEqual(Ticket._cron_send_assignee_notices(batch_size=2), 1)
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        notices = self.notices(self.agent, tickets)
+        self.assertEqual(len(notices), 2, "a digest of two, then one notice")
+        for ticket in tickets:
+            named = notices.filtered(
+                lambda m, t=ticket: t.display_name in (m.subject or "") + m.body
+            )
+            self.assertEqual(len(named), 1)
