@@ -245,29 +245,36 @@ class ItsmProblemProposal(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _itsm_propose(self, clusters):
-        """Join or open the proposal of each cluster.
-
-        ``clusters``: {(company id, category id, partner id): (reason,
-        tickets)}. One search for the open proposals of all clusters, one for
-        the open problems of their categories, one create for the new
-        proposals."""
-        if not clusters:
-            return self.browse()
-        companies = {key[0] for key in clusters}
-        categories = {key[1] for key in clusters}
-        partners = {key[2] for key in clusters}
-        open_proposals = {
+    @api.model
+    def _itsm_open_proposals(self, keys):
+        """{(company id, category id, partner id): its open proposal}, for
+        these cluster keys, in one search."""
+        return {
             (p.company_id.id, p.category_id.id, p.partner_id.id): p
             for p in self.search(
                 [
                     ("state", "=", "proposed"),
-                    ("company_id", "in", list(companies)),
-                    ("category_id", "in", list(categories)),
-                    ("partner_id", "in", list(partners)),
+                    ("company_id", "in", list({key[0] for key in keys})),
+                    ("category_id", "in", list({key[1] for key in keys})),
+                    ("partner_id", "in", list({key[2] for key in keys})),
                 ]
             )
+            if (p.company_id.id, p.category_id.id, p.partner_id.id) in keys
         }
+
+    def _itsm_propose(self, clusters, open_proposals=None):
+        """Join or open the proposal of each cluster.
+
+        ``clusters``: {(company id, category id, partner id): (reason,
+        tickets)}; ``open_proposals`` as :meth:`_itsm_open_proposals` gives
+        them, when the caller has them. One search for the open proposals of
+        all clusters, one for
+        the open problems of their categories, one create for the new
+        proposals."""
+        if not clusters:
+            return self.browse()
+        if open_proposals is None:
+            open_proposals = self._itsm_open_proposals(clusters)
         bodies = {}
         new_vals = []
         for key, (reason, tickets) in clusters.items():

@@ -128,31 +128,38 @@ class ItsmTicketProblem(models.AbstractModel):
         clusters = defaultdict(lambda: ["severe", tickets.browse()])
         for ticket in severe:
             clusters[ticket._itsm_cluster_key()][1] |= ticket
-        if recurring:
+        for ticket in recurring:
+            cluster = clusters[ticket._itsm_cluster_key()]
+            cluster[0] = "recurrence"
+            cluster[1] |= ticket
+        Proposal = self.env["itsm.problem.proposal"].sudo()
+        open_proposals = Proposal._itsm_open_proposals(set(clusters))
+        # A recurrence proposal holds the earlier similar incidents since it
+        # opened: later ones join alone. Others gather theirs (one search),
+        # so that a storm reported one alert at a time stays linear.
+        gather = recurring.filtered(
+            lambda t: open_proposals.get(t._itsm_cluster_key(), Proposal).reason
+            != "recurrence"
+        )
+        if gather:
             since = fields.Datetime.now() - timedelta(
                 days=self._itsm_recurrence_window()
             )
-            similar = tickets.search(
+            keys = {ticket._itsm_cluster_key() for ticket in gather}
+            for ticket in tickets.search(
                 [
-                    ("category_id", "in", recurring.category_id.ids),
-                    (
-                        "commercial_partner_id",
-                        "in",
-                        recurring.commercial_partner_id.ids,
-                    ),
+                    ("category_id", "in", gather.category_id.ids),
+                    ("commercial_partner_id", "in", gather.commercial_partner_id.ids),
                     ("declaration_type", "=", "incident"),
                     ("problem_id", "=", False),
                     ("create_date", ">=", since),
                 ]
-            )
-            keys = {ticket._itsm_cluster_key() for ticket in recurring}
-            for ticket in similar | recurring:
+            ):
                 key = ticket._itsm_cluster_key()
                 if key in keys:
-                    clusters[key][0] = "recurrence"
                     clusters[key][1] |= ticket
-        self.env["itsm.problem.proposal"].sudo()._itsm_propose(
-            {key: tuple(value) for key, value in clusters.items()}
+        Proposal._itsm_propose(
+            {key: tuple(value) for key, value in clusters.items()}, open_proposals
         )
 
     def _itsm_cluster_key(self):
