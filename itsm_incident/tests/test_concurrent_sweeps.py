@@ -5,9 +5,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests.common import TransactionCase
 
 
-class TestConcurrentSweeps(TransactionCase):
-    """Two workers sweeping at the same moment, in two real transactions on
-    two database connections: each rung fires once (INC-9, DESIGN §3)."""
+class RealTransactionsCase(TransactionCase):
+    """Work in real transactions on their own database connections."""
 
     def committed(self, work):
         """Run ``work`` in its own transaction on its own connection and
@@ -16,6 +15,49 @@ class TestConcurrentSweeps(TransactionCase):
             result = work(api.Environment(cr, SUPERUSER_ID, {}))
             cr.commit()  # pylint: disable=invalid-commit
             return result
+
+    def race(self, work, workers=2):
+        """Run ``work(env)`` in ``workers`` transactions started at the same
+        moment and committed; their results, once no worker failed."""
+        barrier = threading.Barrier(workers)
+        results, errors = [], []
+
+        def worker():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    barrier.wait(timeout=30)
+                    results.append(work(env))
+                    cr.commit()  # pylint: disable=invalid-commit
+            except Exception as error:  # noqa: BLE001 - reported by the test
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker) for _i in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertFalse(errors)
+        return results
+
+    def remove_committed_ticket(self, env, ticket_id, *records):
+        """Clean up a committed ticket with its mails and clocks, then
+        ``records``, (model, id) pairs, in their order (dependants first)."""
+        ticket = env["helpdesk.ticket"].browse(ticket_id)
+        env["mail.mail"].search(
+            [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
+        ).unlink()
+        env["itsm.deadline"].search(
+            [("res_model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
+        ).unlink()
+        ticket.unlink()
+        for model, record_id in records:
+            env[model].browse(record_id).unlink()
+
+
+class TestConcurrentSweeps(RealTransactionsCase):
+    """Two workers sweeping at the same moment, in two real transactions on
+    two database connections: each rung fires once (INC-9, DESIGN §3)."""
 
     def setUp(self):
         super().setUp()
@@ -44,42 +86,22 @@ class TestConcurrentSweeps(TransactionCase):
             prepare
         )
 
-        def cleanup(env):
-            ticket = env["helpdesk.ticket"].browse(self.ticket_id)
-            env["mail.mail"].search(
-                [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
-            ).unlink()
-            env["itsm.deadline"].search(
-                [("res_model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
-            ).unlink()
-            ticket.unlink()
-            env["itsm.escalation.rule"].browse(self.rule_id).unlink()
-            env["helpdesk.ticket.team"].browse(self.team_id).unlink()
-
-        self.addCleanup(self.committed, cleanup)
+        self.addCleanup(
+            self.committed,
+            lambda env: self.remove_committed_ticket(
+                env,
+                self.ticket_id,
+                ("itsm.escalation.rule", self.rule_id),
+                ("helpdesk.ticket.team", self.team_id),
+            ),
+        )
 
     def test_two_sweeps_at_once_fire_the_rung_once(self):
-        barrier = threading.Barrier(2)
-        fired = []
-        errors = []
+        def sweep(env):
+            rule = env["itsm.escalation.rule"].browse(self.rule_id)
+            return rule._run_due(now=self.created + timedelta(minutes=6))
 
-        def sweep():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    rule = env["itsm.escalation.rule"].browse(self.rule_id)
-                    barrier.wait(timeout=30)
-                    fired.append(rule._run_due(now=self.created + timedelta(minutes=6)))
-                    cr.commit()  # pylint: disable=invalid-commit
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                errors.append(error)
-
-        workers = [threading.Thread(target=sweep) for _i in range(2)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(timeout=60)
-        self.assertFalse(errors)
+        fired = self.race(sweep)
         self.assertEqual(
             sorted(fired), [0, 1], "one worker fires, the other finds it done"
         )
@@ -100,11 +122,9 @@ class TestConcurrentSweeps(TransactionCase):
         self.assertEqual(self.committed(count), (1, 1))
 
 
-class TestConcurrentAssigneeNotices(TransactionCase):
+class TestConcurrentAssigneeNotices(RealTransactionsCase):
     """Two cron workers sending the pending assignee notices at the same
     moment, in two real transactions: the assignee is told once (INC-7)."""
-
-    committed = TestConcurrentSweeps.committed
 
     def setUp(self):
         super().setUp()
@@ -123,40 +143,17 @@ class TestConcurrentAssigneeNotices(TransactionCase):
 
         self.team_id, self.ticket_id = self.committed(prepare)
 
-        def cleanup(env):
-            ticket = env["helpdesk.ticket"].browse(self.ticket_id)
-            env["mail.mail"].search(
-                [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
-            ).unlink()
-            env["itsm.deadline"].search(
-                [("res_model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
-            ).unlink()
-            ticket.unlink()
-            env["helpdesk.ticket.team"].browse(self.team_id).unlink()
-
-        self.addCleanup(self.committed, cleanup)
+        self.addCleanup(
+            self.committed,
+            lambda env: self.remove_committed_ticket(
+                env, self.ticket_id, ("helpdesk.ticket.team", self.team_id)
+            ),
+        )
 
     def test_two_workers_send_the_notice_once(self):
-        barrier = threading.Barrier(2)
-        sent = []
-        errors = []
-
-        def send():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait(timeout=30)
-                    sent.append(env["helpdesk.ticket"]._cron_send_assignee_notices())
-                    cr.commit()  # pylint: disable=invalid-commit
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                errors.append(error)
-
-        workers = [threading.Thread(target=send) for _i in range(2)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(timeout=60)
-        self.assertFalse(errors)
+        sent = self.race(
+            lambda env: env["helpdesk.ticket"]._cron_send_assignee_notices()
+        )
         self.assertEqual(len(sent), 2)
         self.assertIn(0, sent, "one worker claims it, the other finds none")
 
