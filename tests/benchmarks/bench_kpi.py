@@ -38,7 +38,13 @@ the project's virtualenv from the repository root::
 import argparse
 import time
 
-from benchlib import ROOT, addons_path, build_database, drop_database  # noqa: E402
+from benchlib import (  # noqa: E402
+    ROOT,
+    TICKET_BASE_COLUMNS,
+    addons_path,
+    build_database,
+    drop_database,
+)
 
 import odoo
 from odoo.service import db as db_service
@@ -54,21 +60,11 @@ CREATED = "((now() AT TIME ZONE 'UTC') - i * %(step)s::interval)"
 OPEN = "(i <= %(open)s)"
 CLOSED_AT = f"CASE WHEN NOT {OPEN} THEN {{created}} + interval '5 hours' END"
 TICKET_COLUMNS = {
+    **TICKET_BASE_COLUMNS,
     "number": "'KPI-' || lpad(i::text, 8, '0')",
     "name": "'KPI benchmark ticket ' || i",
-    "description": "'<p>A benchmark ticket.</p>'",
     "company_id": "%(company)s",
     "stage_id": f"CASE WHEN {OPEN} THEN %(open_stage)s ELSE %(closed_stage)s END",
-    "unattended": "false",
-    "priority": "'1'",
-    "active": "true",
-    "sequence": "10",
-    "kanban_state": "'normal'",
-    "create_uid": "%(uid)s",
-    "write_uid": "%(uid)s",
-    "create_date": "{created}",
-    "write_date": "{created}",
-    "last_stage_update": "{created}",
     "department_id": "(%(departments)s)[1 + i %% {departments}]",
     "responsible_department_id": "(%(departments)s)[1 + (i / 7) %% {departments}]",
     "category_id": "(%(categories)s)[1 + (i / 3) %% {categories}]",
@@ -79,7 +75,6 @@ TICKET_COLUMNS = {
     "'service_request', 'complaint'])[1 + i %% 5]",
     "screening_state": "(ARRAY['valid', 'valid', 'valid', 'valid', 'valid', "
     "'valid', 'valid', 'valid', 'invalid', 'out_of_scope'])[1 + i %% 10]",
-    "rating_status": "'stage_change'",
     "impact": "'moderate'",
     "urgency": "'medium'",
     "itsm_priority": "(ARRAY['1', '2', '3', '3', '4'])[1 + (i / 11) %% 5]",

@@ -39,7 +39,13 @@ the project's virtualenv from the repository root::
 import argparse
 import time
 
-from benchlib import ROOT, addons_path, build_database, drop_database  # noqa: E402
+from benchlib import (  # noqa: E402
+    ROOT,
+    TICKET_BASE_COLUMNS,
+    addons_path,
+    build_database,
+    drop_database,
+)
 
 import odoo
 from odoo.service import db as db_service
@@ -59,27 +65,16 @@ TARGET_RATIO = 1.2
 # are acknowledged incidents of priority 3 without assignee or team.
 CREATED = "((now() AT TIME ZONE 'UTC') - %(age)s::interval - i * %(step)s::interval)"
 TICKET_COLUMNS = {
+    **TICKET_BASE_COLUMNS,
     "number": "%(prefix)s || lpad(i::text, 7, '0')",
     "name": "'Sweep benchmark ticket ' || i",
-    "description": "'<p>A benchmark ticket.</p>'",
     "company_id": "%(company)s",
     "stage_id": "%(stage)s",
-    "unattended": "false",
-    "priority": "'1'",
-    "active": "true",
-    "sequence": "10",
-    "kanban_state": "'normal'",
-    "create_uid": "%(uid)s",
-    "write_uid": "%(uid)s",
-    "create_date": "{created}",
-    "write_date": "{created}",
-    "last_stage_update": "{created}",
     "closed_date": "CASE WHEN %(closed)s THEN {created} + interval '2 hours' END",
     "acknowledged_date": "{created} + interval '1 minute'",
     "acknowledged_by_id": "%(uid)s",
     "declaration_type": "'incident'",
     "screening_state": "'valid'",
-    "rating_status": "'stage_change'",
     "impact": "'moderate'",
     "urgency": "'medium'",
     "itsm_priority": "'3'",

@@ -1,5 +1,6 @@
 """What the benchmarks share: where Odoo is, the addons path of
-setup/common.sh, and building a database without demo data."""
+setup/common.sh, building and dropping a database without demo data, and the
+columns every ticket inserted with SQL needs."""
 
 # pylint: disable=print-used
 import os
@@ -9,6 +10,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path.home() / "odoo-18.0"))
+
+# The columns of a helpdesk ticket that the ORM would fill (required ones and
+# defaults), as SQL expressions; ``{created}`` is the script's creation time.
+# A script adds its own columns to these.
+TICKET_BASE_COLUMNS = {
+    "description": "'<p>A benchmark ticket.</p>'",
+    "unattended": "false",
+    "priority": "'1'",
+    "active": "true",
+    "sequence": "10",
+    "kanban_state": "'normal'",
+    "rating_status": "'stage_change'",
+    "create_uid": "%(uid)s",
+    "write_uid": "%(uid)s",
+    "create_date": "{created}",
+    "write_date": "{created}",
+    "last_stage_update": "{created}",
+}
 
 
 def addons_path(root=ROOT):
