@@ -58,6 +58,8 @@ class ItsmSupervisionCheckLine(models.Model):
             "name": self.env._(
                 "Rectify: %(item)s (%(ticket)s)",
                 item=self.item_id.name,
+                # sudo: only the ticket's name, for the action's title (a
+                # security incident's checker may not read it).
                 ticket=check.ticket_id.sudo().display_name,
             ),
             "description": self.finding,

@@ -132,6 +132,7 @@ class ItsmTicketProblem(models.AbstractModel):
             cluster = clusters[ticket._itsm_cluster_key()]
             cluster[0] = "recurrence"
             cluster[1] |= ticket
+        # sudo: as above, the suite proposes; the leader decides.
         Proposal = self.env["itsm.problem.proposal"].sudo()
         open_proposals = Proposal._itsm_open_proposals(set(clusters))
         # A recurrence proposal holds the earlier similar incidents since it

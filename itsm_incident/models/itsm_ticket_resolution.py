@@ -310,6 +310,8 @@ class ItsmTicketResolution(models.AbstractModel):
 
     def _itsm_confirm(self):
         """The reporter confirmed: the ticket closes, through the gate."""
+        # sudo: the stamp is the system's; callers checked the reporter may
+        # read the ticket and that it awaits their confirmation.
         self.sudo().write({"reporter_confirmed_date": fields.Datetime.now()})
         self._itsm_close_resolved()
 

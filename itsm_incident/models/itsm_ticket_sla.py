@@ -253,6 +253,8 @@ class ItsmTicketSla(models.AbstractModel):
             lambda t: (
                 t.itsm_priority,
                 t.company_id,
+                # sudo: the customer's service level decides the targets,
+                # whoever creates the ticket (a portal user reads no levels).
                 t.sudo().commercial_partner_id.itsm_service_level_id,
             )
         )
