@@ -26,6 +26,8 @@ class HelpdeskTicket(models.Model):
         "itsm.ticket.improvement",  # before closure: adds a closure blocker
         "itsm.ticket.closure",
         "itsm.ticket.kpi",
+        # After problem and KPI: they extend its hook.
+        "itsm.ticket.analysis",
         "itsm.ticket.knowledge",
         "itsm.ticket.screening",
         "itsm.ticket.assignment.notice",  # before assignment: extends its hook
@@ -169,7 +171,15 @@ class HelpdeskTicket(models.Model):
         for vals in vals_list:
             self._itsm_screening_prepare_vals(vals)
         self._itsm_assignment_prepare_create(vals_list)
-        tickets = super().create(vals_list)
+        # The assignees of new tickets hear of them from a cron right after
+        # the commit (itsm.ticket.assignment.notice), not from mail.thread's
+        # auto-subscription now: it renders one notice per ticket, which
+        # costs more than the ticket.
+        tickets = (
+            super(HelpdeskTicket, self.with_context(mail_auto_subscribe_no_notify=True))
+            .create(vals_list)
+            .with_env(self.env)
+        )
         tickets.filtered(lambda t: t.team_id and not t.user_id)._itsm_assign_by_load()
         tickets.filtered("urgent")._itsm_start_emergency()
         return tickets

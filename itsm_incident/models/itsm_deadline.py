@@ -3,10 +3,8 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.after_commit import trigger_after_commit
 from .itsm_deadline_mixin import SWEEP_NOTES
-
-# Where a transaction gathers the moments to wake the sweep (precommit.data).
-WAKE_MOMENTS = "itsm_incident.wake_moments"
 
 _logger = logging.getLogger(__name__)
 
@@ -356,28 +354,12 @@ class ItsmDeadline(models.Model):
 
     @api.model
     def _wake_sweep_at(self, moments):
-        """Wake the sweep at these moments. They are gathered for the
-        transaction and scheduled once when it commits: one trigger per
-        distinct moment, one insert for all."""
-        if not moments:
-            return
-        precommit = self.env.cr.precommit
-        pending = precommit.data.get(WAKE_MOMENTS)
-        if pending is None:
-            pending = precommit.data[WAKE_MOMENTS] = set()
-            precommit.add(self._schedule_wakes)
-        pending.update(moments)
-
-    @api.model
-    def _schedule_wakes(self):
-        moments = self.env.cr.precommit.data.pop(WAKE_MOMENTS, None)
+        """Wake the sweep at these moments (scheduled once when the
+        transaction commits, one trigger per distinct moment)."""
         if moments:
-            # The cron's id is cached (env.ref would check it exists).
-            cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
-                "itsm_incident.ir_cron_itsm_deadline_sweep"
+            trigger_after_commit(
+                self.env, "itsm_incident.ir_cron_itsm_deadline_sweep", moments
             )
-            # sudo: the sweep's schedule, whoever changed a deadline.
-            self.env["ir.cron"].sudo().browse(cron_id)._trigger(sorted(moments))
 
     # ------------------------------------------------------------------
     # The sweep

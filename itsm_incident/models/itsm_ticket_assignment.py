@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, create_index
 
 
 class ItsmTicketAssignment(models.AbstractModel):
@@ -21,6 +22,21 @@ class ItsmTicketAssignment(models.AbstractModel):
         aggregator="avg",
     )
     reassignment_count = fields.Integer(readonly=True, copy=False)
+
+    def init(self):
+        # The workloads (open tickets by assignee and priority) from the
+        # index alone: the open stages lead, so closed tickets, however
+        # many, are not read.
+        result = super().init()
+        if not self._abstract:
+            create_index(
+                self.env.cr,
+                "helpdesk_ticket_itsm_workload_idx",
+                self._table,
+                ["stage_id", "user_id", "itsm_priority"],
+                where="active AND user_id IS NOT NULL",
+            )
+        return result
 
     @api.depends("acknowledged_date")
     def _compute_response_minutes(self):
@@ -60,8 +76,11 @@ class ItsmTicketAssignment(models.AbstractModel):
 
     @api.model
     def _itsm_assignment_prepare_create(self, vals_list):
-        """The category's team comes before the default service desk."""
+        """The category's team comes before the default service desk; a new
+        ticket with a team and no assignee gets one by skill and workload in
+        its values (one insert, tracked with the creation)."""
         Category = self.env["helpdesk.ticket.category"]
+        Team = self.env["helpdesk.ticket.team"]
         category_teams = None
         for vals in vals_list:
             if not vals.get("team_id") and vals.get("category_id"):
@@ -72,6 +91,34 @@ class ItsmTicketAssignment(models.AbstractModel):
                 )
                 if team:
                     vals["team_id"] = team.id
+        todo = []
+        for vals in vals_list:
+            if vals.get("team_id") and not vals.get("user_id"):
+                team = Team.browse(vals["team_id"])
+                company = (
+                    team.company_id
+                    or self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
+                if company.itsm_auto_assign:
+                    todo.append(vals)
+        if not todo:
+            return
+        matrix = self.env["itsm.priority.matrix"]._level_map()
+        users = self._itsm_choose_assignees(
+            [
+                (
+                    Team.browse(vals["team_id"]),
+                    Category.browse(vals.get("category_id")),
+                    vals.get("priority_override")
+                    or matrix.get((vals.get("impact"), vals.get("urgency"))),
+                )
+                for vals in todo
+            ]
+        )
+        for vals, user in zip(todo, users, strict=True):
+            if user:
+                vals["user_id"] = user.id
 
     def _itsm_assignment_prepare_write(self, vals):
         if vals.get("category_id") and "team_id" not in vals:
@@ -133,48 +180,83 @@ class ItsmTicketAssignment(models.AbstractModel):
         return self.env["helpdesk.ticket.team"]
 
     def _itsm_assign_by_load(self):
-        """Assign each ticket to the member of its team who has the skill for
-        its category (or any member when nobody has) and the least workload:
-        open tickets weighted by priority. One query for all loads."""
+        """Assign the tickets that have a team and no assignee after their
+        creation (the team came from a default): as at creation, by skill
+        and workload."""
         tickets = self.filtered(lambda t: t.company_id.itsm_auto_assign)
-        members = tickets.team_id.user_ids
-        if not members:
-            return
-        weights = {
-            level: weight
-            for level, (_id, weight) in self.env["itsm.priority"]._level_data().items()
-        }
-        # sudo: workloads count every open ticket of the candidates, also
-        # those the creator may not read; only counts leave this method.
-        load = defaultdict(int)
-        for user, level, count in self.sudo()._read_group(
-            [("user_id", "in", members.ids), ("stage_id.closed", "=", False)],
-            ["user_id", "itsm_priority"],
-            ["__count"],
-        ):
-            load[user] += count * weights.get(level, 1)
+        users = self._itsm_choose_assignees(
+            [(t.team_id, t.category_id, t.itsm_priority) for t in tickets]
+        )
         chosen = defaultdict(lambda: self.browse())
-        for ticket in tickets:
-            candidates = ticket.team_id.user_ids
-            if not candidates:
-                continue
-            lineage = set(
-                map(int, (ticket.category_id.parent_path or "").split("/")[:-1])
-            )
-            skilled = candidates.filtered(
-                lambda user, lineage=lineage: lineage
-                & set(user.itsm_skill_category_ids.ids)
-            )
-            user = min(skilled or candidates, key=lambda u: (load[u], u.id))
-            load[user] += weights.get(ticket.itsm_priority, 1)
-            chosen[user] |= ticket
+        for ticket, user in zip(tickets, users, strict=True):
+            if user:
+                chosen[user] |= ticket
         for user, assigned in chosen.items():
-            # The assignee hears of it right after the commit, one notice per
-            # assignee (itsm.ticket.assignment.notice): Odoo's notice now
-            # would cost more than the whole assignment.
+            # The assignee hears of it right after the commit
+            # (itsm.ticket.assignment.notice).
             assigned.with_context(mail_auto_subscribe_no_notify=True).write(
                 {
                     "user_id": user.id,
                     "itsm_notice_user_id": self._itsm_assignee_to_notify(user),
                 }
             )
+
+    @api.model
+    def _itsm_choose_assignees(self, requests):
+        """The assignee for each ``(team, category, priority level)``: of the
+        team's members who have the skill for the category or one of its
+        parents (all members when nobody has), the one with the least
+        workload, counting the requests before it; an empty recordset for a
+        team without members."""
+        Users = self.env["res.users"]
+        members = Users.union(*(team.user_ids for team, _category, _level in requests))
+        if not members:
+            return [Users] * len(requests)
+        weights = {
+            level: weight
+            for level, (_id, weight) in self.env["itsm.priority"]._level_data().items()
+        }
+        load = self._itsm_workloads(members, weights)
+        result = []
+        for team, category, level in requests:
+            candidates = team.user_ids
+            if not candidates:
+                result.append(Users)
+                continue
+            lineage = set(map(int, (category.parent_path or "").split("/")[:-1]))
+            skilled = candidates.filtered(
+                lambda user, lineage=lineage: lineage
+                & set(user.itsm_skill_category_ids.ids)
+            )
+            user = min(skilled or candidates, key=lambda u: (load[u.id], u.id))
+            load[user.id] += weights.get(level, 1)
+            result.append(user)
+        return result
+
+    @api.model
+    def _itsm_workloads(self, users, weights):
+        """{user id: open tickets weighted by priority}, in one query that
+        reads the index of (assignee, stage, priority) alone."""
+        self.env["helpdesk.ticket"].flush_model(
+            ["user_id", "stage_id", "itsm_priority", "active"]
+        )
+        # Counts every open ticket of the candidates in the open stages of
+        # every team, also those the creator may not read; only the counts
+        # leave this method.
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT user_id, itsm_priority, count(*)
+                  FROM helpdesk_ticket
+                 WHERE stage_id = ANY(ARRAY(SELECT id FROM helpdesk_ticket_stage
+                                             WHERE closed IS NOT TRUE))
+                   AND user_id = ANY(%s) AND active
+                 GROUP BY user_id, itsm_priority
+                """,
+                users.ids,
+            )
+        )
+        load = defaultdict(int)
+        for user_id, level, count in self.env.cr.fetchall():
+            load[user_id] += count * weights.get(level, 1)
+        return load

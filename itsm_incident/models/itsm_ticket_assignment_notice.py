@@ -3,23 +3,22 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
-# Where a transaction notes that it left assignee notices (precommit.data).
-NOTICES_PENDING = "itsm_incident.assignee_notices_pending"
+from ..tools.after_commit import claim_marks, trigger_after_commit
 
 
 class ItsmTicketAssignmentNotice(models.AbstractModel):
-    """The notice to the assignee that the assignment by skill and workload
-    picked (INC-7), sent right after the transaction commits by a cron.
+    """The notice to the assignee of a new ticket (INC-7), whether the
+    assignment by skill and workload or the creator picked them, sent right
+    after the transaction commits by a cron.
 
     Rendering Odoo's assignment notice costs more than creating the ticket,
     and the mail queue sends it later anyway: the request only marks the
     ticket (``itsm_notice_user_id``, a partial index keeps "what is pending"
     one index scan), the cron claims the marks and notifies set-wise, one
     notice for one ticket and one digest per assignee for several. A user who
-    sets the assignee by hand keeps Odoo's standard notice, and the pending
-    one of the previous assignee is dropped."""
+    changes the assignee of an existing ticket by hand keeps Odoo's standard
+    notice, and the pending one of the previous assignee is dropped."""
 
     _name = "itsm.ticket.assignment.notice"
     _description = "ITSM Ticket Assignment Notice"
@@ -34,8 +33,26 @@ class ItsmTicketAssignmentNotice(models.AbstractModel):
     )
 
     # ------------------------------------------------------------------
-    # Hook of helpdesk.ticket's write (after itsm.ticket.assignment's)
+    # Hooks of helpdesk.ticket's create and write (after
+    # itsm.ticket.assignment's)
     # ------------------------------------------------------------------
+
+    @api.model
+    def _itsm_assignment_prepare_create(self, vals_list):
+        """Whoever assigned a new ticket (the suite or its creator), the
+        assignee hears of it right after the commit: helpdesk.ticket's create
+        keeps Odoo's notice from going out as well."""
+        result = super()._itsm_assignment_prepare_create(vals_list)
+        pending = False
+        for vals in vals_list:
+            if vals.get("user_id") and "itsm_notice_user_id" not in vals:
+                vals["itsm_notice_user_id"] = self._itsm_assignee_to_notify(
+                    self.env["res.users"].browse(vals["user_id"])
+                )
+                pending = pending or bool(vals["itsm_notice_user_id"])
+        if pending:
+            self._itsm_schedule_assignee_notices()
+        return result
 
     def _itsm_assignment_prepare_write(self, vals):
         result = super()._itsm_assignment_prepare_write(vals)
@@ -61,29 +78,17 @@ class ItsmTicketAssignmentNotice(models.AbstractModel):
     def _itsm_schedule_assignee_notices(self):
         """Run the cron right after this transaction commits, once however
         many tickets it assigned."""
-        precommit = self.env.cr.precommit
-        if not precommit.data.get(NOTICES_PENDING):
-            precommit.data[NOTICES_PENDING] = True
-            precommit.add(self._itsm_trigger_assignee_notices)
-
-    @api.model
-    def _itsm_trigger_assignee_notices(self):
-        self.env.cr.precommit.data.pop(NOTICES_PENDING, None)
-        # The cron's id is cached (env.ref would check it exists).
-        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            "itsm_incident.ir_cron_itsm_assignee_notices"
-        )
-        # sudo: the cron's schedule, whoever assigned the tickets.
-        self.env["ir.cron"].sudo().browse(cron_id)._trigger()
+        trigger_after_commit(self.env, "itsm_incident.ir_cron_itsm_assignee_notices")
 
     @api.model
     def _cron_send_assignee_notices(self, batch_size=1000):
         """Claim up to ``batch_size`` pending notices and send them: each is
-        claimed once by one UPDATE … RETURNING, even with two workers; the
-        runner calls again while some remain."""
+        claimed once, even with two workers; the runner calls again while
+        some remain."""
         self.env.flush_all()
-        self.env.cr.execute(self._itsm_claim_notices_sql(batch_size))
-        rows = self.env.cr.fetchall()
+        rows, remaining = claim_marks(
+            self.env.cr, self._table, "itsm_notice_user_id", batch_size, ["user_id"]
+        )
         self.invalidate_model(["itsm_notice_user_id"])
         ticket_ids = defaultdict(list)
         for ticket_id, notice_user_id, user_id in rows:
@@ -94,36 +99,8 @@ class ItsmTicketAssignmentNotice(models.AbstractModel):
         self._itsm_notify_assignees(
             {Users.browse(uid): self.browse(ids) for uid, ids in ticket_ids.items()}
         )
-        remaining = 0
-        if len(rows) == batch_size:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT count(*) FROM helpdesk_ticket "
-                    "WHERE itsm_notice_user_id IS NOT NULL"
-                )
-            )
-            remaining = self.env.cr.fetchone()[0]
         self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
         return len(rows)
-
-    @api.model
-    def _itsm_claim_notices_sql(self, limit):
-        """Clear the marks of up to ``limit`` tickets that no other worker
-        holds; return (ticket, user to notify, assignee)."""
-        return SQL(
-            """
-            UPDATE helpdesk_ticket AS ticket SET itsm_notice_user_id = NULL
-              FROM (SELECT id, itsm_notice_user_id FROM helpdesk_ticket
-                     WHERE itsm_notice_user_id IS NOT NULL
-                     ORDER BY id
-                     LIMIT %(limit)s
-                     FOR UPDATE SKIP LOCKED) AS pending
-             WHERE ticket.id = pending.id
-               AND ticket.itsm_notice_user_id IS NOT NULL
-            RETURNING ticket.id, pending.itsm_notice_user_id, ticket.user_id
-            """,
-            limit=limit,
-        )
 
     # ------------------------------------------------------------------
     # The notices

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.tools import create_index
+from odoo import fields, models
+from odoo.tools import SQL, create_index
 
 
 class ItsmTicketKpi(models.AbstractModel):
@@ -40,37 +40,38 @@ class ItsmTicketKpi(models.AbstractModel):
         )
         return result
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        tickets = super().create(vals_list)
-        tickets._itsm_mark_recurrences()
-        return tickets
+    def _itsm_analyse(self):
+        # Right after the commit (itsm.ticket.analysis).
+        result = super()._itsm_analyse()
+        self._itsm_mark_recurrences()
+        return result
 
     def _itsm_mark_recurrences(self):
-        """One grouped count of similar incidents closed within the window."""
-        similar = self.filtered(lambda t: t.category_id and t.commercial_partner_id)
-        if not similar:
+        """Flag the tickets reported while a similar incident had been closed
+        within the window before: one query, each ticket against its own
+        creation time (the analysis runs after it)."""
+        if not self:
             return
-        now = fields.Datetime.now()
-        since = now - timedelta(days=self._itsm_recurrence_window())
-        # sudo: looks at similar incidents the creator may not read; only the
-        # flag is kept.
-        closed = {
-            (category.id, partner.id)
-            for category, partner in self.sudo()._read_group(
-                [
-                    ("category_id", "in", similar.category_id.ids),
-                    ("commercial_partner_id", "in", similar.commercial_partner_id.ids),
-                    ("closed_date", ">=", since),
-                    ("closed_date", "<=", now),
-                    ("id", "not in", self.ids),
-                ],
-                ["category_id", "commercial_partner_id"],
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT ticket.id FROM helpdesk_ticket AS ticket
+                 WHERE ticket.id = ANY(%(ids)s)
+                   AND NOT COALESCE(ticket.is_recurrence, FALSE)
+                   AND EXISTS (
+                       SELECT 1 FROM helpdesk_ticket AS other
+                        WHERE other.category_id = ticket.category_id
+                          AND other.commercial_partner_id = ticket.commercial_partner_id
+                          AND other.id <> ticket.id
+                          AND other.closed_date >= ticket.create_date - %(window)s
+                          AND other.closed_date <= ticket.create_date)
+                """,
+                ids=self.ids,
+                window=timedelta(days=self._itsm_recurrence_window()),
             )
-        }
-        recurring = similar.filtered(
-            lambda t: (t.category_id.id, t.commercial_partner_id.id) in closed
         )
+        recurring = self.browse(row[0] for row in self.env.cr.fetchall())
         if recurring:
             # sudo: a read-only flag set by the system.
             recurring.sudo().write({"is_recurrence": True})

@@ -67,19 +67,12 @@ class ItsmTicketProblem(models.AbstractModel):
             ticket.suggested_problem_id = problem
             ticket.suggested_workaround = problem.workaround
 
-    def write(self, vals):
-        result = super().write(vals)
-        if vals.get("impact") == "severe":
-            self._itsm_propose_problems()
+    def _itsm_analyse(self):
+        # Right after the commit (itsm.ticket.analysis): severe or recurring
+        # incidents call for a problem.
+        result = super()._itsm_analyse()
+        self._itsm_propose_problems()
         return result
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        # Once counted (recurrence_count is computed at creation), severe or
-        # recurring incidents call for a problem.
-        tickets = super().create(vals_list)
-        tickets._itsm_propose_problems()
-        return tickets
 
     def action_link_suggested_problem(self):
         """One click: the incident joins the known error suggested to it."""
@@ -147,18 +140,22 @@ class ItsmTicketProblem(models.AbstractModel):
                 days=self._itsm_recurrence_window()
             )
             keys = {ticket._itsm_cluster_key() for ticket in gather}
-            for ticket in tickets.search(
+            # One row per (company, category, customer) of the batch's
+            # categories and customers, with the ids of its tickets.
+            for company, category, partner, ids in tickets._read_group(
                 [
                     ("category_id", "in", gather.category_id.ids),
                     ("commercial_partner_id", "in", gather.commercial_partner_id.ids),
                     ("declaration_type", "=", "incident"),
                     ("problem_id", "=", False),
                     ("create_date", ">=", since),
-                ]
+                ],
+                ["company_id", "category_id", "commercial_partner_id"],
+                ["id:array_agg"],
             ):
-                key = ticket._itsm_cluster_key()
+                key = (company.id, category.id, partner.id)
                 if key in keys:
-                    clusters[key][1] |= ticket
+                    clusters[key][1] |= tickets.browse(ids)
         Proposal._itsm_propose(
             {key: tuple(value) for key, value in clusters.items()}, open_proposals
         )

@@ -131,7 +131,7 @@ class ItsmTicketSla(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         tickets = super().create(vals_list)
-        tickets.filtered("itsm_priority")._itsm_sla_start()
+        tickets.filtered("itsm_priority")._itsm_sla_start(creating=True)
         # sudo: schedules the sweep for the rules' thresholds.
         self.env["itsm.escalation.rule"].sudo()._schedule_for(tickets)
         return tickets
@@ -239,10 +239,11 @@ class ItsmTicketSla(models.AbstractModel):
             .get_param("itsm_incident.sla_warning_share", 0.75)
         )
 
-    def _itsm_sla_start(self):
+    def _itsm_sla_start(self, creating=False):
         """Start both clocks; tickets of one priority and company share their
         targets, so each group costs one computation per clock, and all the
-        clocks one create."""
+        clocks one create. ``creating``: the tickets are being created (their
+        first deadlines are no change to track)."""
         if not self:
             return
         # sudo: clocks are written by the system, users only read them.
@@ -277,7 +278,9 @@ class ItsmTicketSla(models.AbstractModel):
                 )
         clocks = Deadline.create(values)
         clocks._schedule_sweep()
-        self._itsm_sla_sync(dict(clocks.grouped("res_id"), none=Deadline))
+        self._itsm_sla_sync(
+            dict(clocks.grouped("res_id"), none=Deadline), track=not creating
+        )
 
     def _itsm_sla_retarget(self, clocks):
         self.ensure_one()
@@ -285,7 +288,7 @@ class ItsmTicketSla(models.AbstractModel):
             if kind in clocks:
                 clocks[kind]._retarget(minutes, explanation)
 
-    def _itsm_sla_sync(self, by_ticket=None):
+    def _itsm_sla_sync(self, by_ticket=None, track=True):
         """Mirror the clocks on the ticket: deadlines, met flags, first breach
         and the explanation, for lists, searches and KPIs. Changed deadlines
         are written through the ORM (they are tracked), one write for the
@@ -293,7 +296,8 @@ class ItsmTicketSla(models.AbstractModel):
         breaches, in one UPDATE per set of changed fields.
 
         ``by_ticket``: the clocks {ticket id: itsm.deadline, "none": empty},
-        when the caller has them."""
+        when the caller has them; ``track=False``: nothing to track (new
+        tickets), everything goes in the UPDATEs."""
         if by_ticket is None:
             by_ticket = self._itsm_clocks_by_record()
         deadlines = by_ticket["none"]
@@ -321,7 +325,9 @@ class ItsmTicketSla(models.AbstractModel):
             changed = {
                 name: value for name, value in vals.items() if ticket[name] != value
             }
-            if any(getattr(self._fields[name], "tracking", None) for name in changed):
+            if track and any(
+                getattr(self._fields[name], "tracking", None) for name in changed
+            ):
                 tracked[tuple(sorted(changed.items()))].append(ticket.id)
             elif changed:
                 quiet[tuple(sorted(changed))][ticket.id] = changed

@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytz
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
@@ -158,6 +158,12 @@ def office_calendar(env, name, periods=((9, 18, "morning"),)):
             ],
         }
     )
+
+
+def analyse(env):
+    """What the commit of the tickets' transaction sets off: the analysis
+    cron (recurrences, problem proposals), run as the cron runs it."""
+    env["helpdesk.ticket"].with_user(SUPERUSER_ID)._cron_itsm_analyse()
 
 
 def close_the_loop(ticket):

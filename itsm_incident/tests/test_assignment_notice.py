@@ -4,8 +4,9 @@ from .common import ItsmCase
 
 
 class TestAssignmentNotice(ItsmCase):
-    """The notice of an automatic assignment leaves with a cron right after
-    the commit; an assignee set by hand hears of it at once, as in Odoo."""
+    """The assignee of a new ticket hears of it from a cron right after the
+    commit; reassigned by hand later, the new one hears of it at once, as in
+    Odoo."""
 
     @classmethod
     def setUpClass(cls):
@@ -97,15 +98,15 @@ class TestAssignmentNotice(ItsmCase):
         self.assertFalse(self.notices(self.agent, ticket), "no stale notice")
         self.assertEqual(len(self.notices(self.resolver, ticket)), 1)
 
-    def test_an_assignee_set_by_hand_is_told_at_once(self):
+    def test_an_assignee_chosen_by_the_creator_is_told_after_the_commit(self):
         ticket = self.declare("Screen flickers", user_id=self.resolver.id)
-        self.assertEqual(ticket.user_id, self.resolver)
-        self.assertFalse(ticket.itsm_notice_user_id, "nothing deferred")
-        notice = self.notices(self.resolver, ticket)
-        self.assertEqual(len(notice), 1)
-        self.assertIn("You have been assigned", notice.subject)
+        self.assertEqual(ticket.user_id, self.resolver, "the creator's choice")
+        self.assertEqual(ticket.itsm_notice_user_id, self.resolver)
+        self.assertFalse(self.notices(self.resolver, ticket), "not in the request")
         self.send()
-        self.assertEqual(len(self.notices(self.resolver, ticket)), 1)
+        notice = self.notices(self.resolver, ticket)
+        self.assertEqual(len(notice), 1, "told once, not by Odoo as well")
+        self.assertIn("You have been assigned", notice.subject)
 
     def test_nobody_is_told_of_assigning_themselves(self):
         ticket = (

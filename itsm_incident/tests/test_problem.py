@@ -2,7 +2,7 @@ import re
 
 from odoo.exceptions import AccessError, UserError
 
-from .common import ItsmCase
+from .common import ItsmCase, analyse
 
 
 class ProblemCase(ItsmCase):
@@ -23,7 +23,8 @@ class ProblemCase(ItsmCase):
         cls.leader = cls.users["department_head"]
 
     def report(self, count=1, category=None, partner=None, **values):
-        return self.env["helpdesk.ticket"].create(
+        """Incidents reported (and analysed, as right after their commit)."""
+        tickets = self.env["helpdesk.ticket"].create(
             [
                 {
                     "name": "Tills offline again",
@@ -37,6 +38,8 @@ class ProblemCase(ItsmCase):
                 for _i in range(count)
             ]
         )
+        analyse(self.env)
+        return tickets
 
     def problems(self):
         return self.env["itsm.problem"].search([("category_id", "=", self.tills.id)])
@@ -63,10 +66,47 @@ class TestProblemProposal(ProblemCase):
         self.assertIn(proposal, self.Proposal.with_user(self.leader).search([]))
         self.assertTrue(proposal.with_user(self.leader).can_review)
 
+    def test_incidents_are_analysed_once_right_after_their_commit(self):
+        cron = self.env.ref("itsm_incident.ir_cron_itsm_ticket_analysis")
+        Trigger = self.env["ir.cron.trigger"]
+        self.env.cr.precommit.run()  # what the class set up
+        before = Trigger.search([("cron_id", "=", cron.id)])
+        tickets = self.env["helpdesk.ticket"].create(
+            [
+                {
+                    "name": "Tills offline",
+                    "description": "x",
+                    "category_id": self.tills.id,
+                    "partner_id": self.portal_company.id,
+                    "nature_id": self.nature.id,
+                    "impact": "severe",
+                }
+                for _i in range(2)
+            ]
+        )
+        self.env["helpdesk.ticket"].create(
+            {"name": "Same transaction", "description": "x", "impact": "severe"}
+        )
+        self.assertFalse(self.proposals(), "the request does not wait for it")
+        self.env.cr.precommit.run()  # as the commit does
+        self.assertEqual(
+            len(Trigger.search([("cron_id", "=", cron.id)]) - before),
+            1,
+            "one run for the whole transaction",
+        )
+        analyse(self.env)
+        self.assertEqual(self.proposals().ticket_ids, tickets)
+        self.assertFalse(any(tickets.mapped("itsm_analysis_pending")))
+        analysed = self.env["helpdesk.ticket"].with_user(1)._cron_itsm_analyse()
+        self.assertEqual(analysed, 0, "each ticket is analysed once")
+        self.assertEqual(len(self.proposals()), 1)
+
     def test_an_incident_becoming_severe_is_proposed(self):
         ticket = self.report(impact="moderate")
         self.assertFalse(self.proposals())
         ticket.impact = "severe"
+        self.assertFalse(self.proposals(), "proposed right after the commit")
+        analyse(self.env)
         self.assertEqual(self.proposals().ticket_ids, ticket)
 
     def test_three_recurrences_make_one_proposal_and_a_fourth_joins_it(self):

@@ -1,1 +1,2 @@
+from . import after_commit
 from . import working_time

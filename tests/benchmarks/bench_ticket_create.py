@@ -293,22 +293,27 @@ def create_tickets(env, values, batch, profile=None, per_call=True):
     the deferred assignee notices (ITSM), sent apart by their cron after
     each commit as the cron does, not counted in the first three."""
     Ticket = env["helpdesk.ticket"]
-    # The cron runs as the superuser; absent from the plain database.
-    send_notices = getattr(
-        Ticket.with_user(odoo.SUPERUSER_ID), "_cron_send_assignee_notices", None
-    )
-    notices = [0.0, 0, 0.0]  # seconds, queries, CPU seconds
+    Cron = Ticket.with_user(odoo.SUPERUSER_ID)
+    # What the commit sets off: the crons that run right after it, as the
+    # superuser (absent from the plain database).
+    crons = [
+        getattr(Cron, name)
+        for name in ("_cron_send_assignee_notices", "_cron_itsm_analyse")
+        if hasattr(Cron, name)
+    ]
+    deferred = [0.0, 0, 0.0]  # seconds, queries, CPU seconds
 
-    def run_notice_cron():
-        if send_notices is None:
+    def run_after_commit():
+        if not crons:
             return
         cpu, queries = time.process_time(), env.cr.sql_log_count
         start = time.perf_counter()
-        send_notices()
+        for cron in crons:
+            cron()
         env.flush_all()
-        notices[0] += time.perf_counter() - start
-        notices[1] += env.cr.sql_log_count - queries
-        notices[2] += time.process_time() - cpu
+        deferred[0] += time.perf_counter() - start
+        deferred[1] += env.cr.sql_log_count - queries
+        deferred[2] += time.process_time() - cpu
 
     queries = env.cr.sql_log_count
     if profile:
@@ -321,17 +326,17 @@ def create_tickets(env, values, batch, profile=None, per_call=True):
             # Each create() its own transaction, as from the UI or a mail.
             env.flush_all()
             env.cr.precommit.run()
-            run_notice_cron()
+            run_after_commit()
     env.flush_all()
     env.cr.precommit.run()
-    run_notice_cron()
-    elapsed = time.perf_counter() - start - notices[0]
-    cpu = time.process_time() - cpu - notices[2]
+    run_after_commit()
+    elapsed = time.perf_counter() - start - deferred[0]
+    cpu = time.process_time() - cpu - deferred[2]
     if profile:
         profile.disable()
-    queries = env.cr.sql_log_count - queries - notices[1]
+    queries = env.cr.sql_log_count - queries - deferred[1]
     env.cr.rollback()
-    return elapsed, queries, cpu, notices[2]
+    return elapsed, queries, cpu, deferred[2]
 
 
 class Database:
