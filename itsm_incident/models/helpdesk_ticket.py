@@ -180,7 +180,6 @@ class HelpdeskTicket(models.Model):
             .create(vals_list)
             .with_env(self.env)
         )
-        tickets.filtered(lambda t: t.team_id and not t.user_id)._itsm_assign_by_load()
         tickets.filtered("urgent")._itsm_start_emergency()
         return tickets
 

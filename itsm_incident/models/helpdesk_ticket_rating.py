@@ -1,4 +1,7 @@
-from odoo import models
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.addons.rating.models import rating_data
 from odoo.exceptions import UserError
 
 
@@ -9,6 +12,32 @@ class HelpdeskTicket(models.Model):
     these methods do not call ``super()``, so a mixin's would never run."""
 
     _inherit = "helpdesk.ticket"
+
+    @api.depends("rating_ids.rating")
+    def _compute_percentage(self):
+        """helpdesk_mgmt_rating's share of great ratings, in one query for
+        all the tickets (its own version queries once per ticket, also for
+        every ticket being created, which has no rating yet)."""
+        grades = defaultdict(lambda: dict.fromkeys(("great", "okay", "bad"), 0))
+        saved = self.filtered("id")  # not a form being filled in
+        if saved:
+            for res_id, rating, count in self.env["rating.rating"]._read_group(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", saved.ids),
+                    ("consumed", "=", True),
+                    ("rating", ">=", 1),
+                ],
+                ["res_id", "rating"],
+                ["__count"],
+            ):
+                grades[res_id][rating_data._rating_to_grade(rating)] += count
+        for ticket in self:
+            counts = grades[ticket.id]
+            total = sum(counts.values())
+            ticket.positive_rate_percentage = (
+                counts["great"] * 100 / total if total else -1
+            )
 
     def rating_apply(
         self,

@@ -76,9 +76,12 @@ class ItsmTicketAssignment(models.AbstractModel):
 
     @api.model
     def _itsm_assignment_prepare_create(self, vals_list):
-        """The category's team comes before the default service desk; a new
-        ticket with a team and no assignee gets one by skill and workload in
-        its values (one insert, tracked with the creation)."""
+        """The category's team comes before the default service desk; a
+        ticket created alone with a team and no assignee gets one by skill
+        and workload in its values (one insert). Several at once are assigned
+        right after their insert (:meth:`create`): mail.thread subscribes the
+        assignee of each ticket created with one apart, but all the tickets
+        written for one assignee together."""
         Category = self.env["helpdesk.ticket.category"]
         Team = self.env["helpdesk.ticket.team"]
         category_teams = None
@@ -91,6 +94,8 @@ class ItsmTicketAssignment(models.AbstractModel):
                 )
                 if team:
                     vals["team_id"] = team.id
+        if len(vals_list) != 1:
+            return
         todo = []
         for vals in vals_list:
             if vals.get("team_id") and not vals.get("user_id"):
@@ -179,10 +184,18 @@ class ItsmTicketAssignment(models.AbstractModel):
                 return category_teams[category_id]
         return self.env["helpdesk.ticket.team"]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Before mail.thread's create ends: the assignment is part of the
+        # creation (not tracked as a change).
+        tickets = super().create(vals_list)
+        tickets.filtered(lambda t: t.team_id and not t.user_id)._itsm_assign_by_load()
+        return tickets
+
     def _itsm_assign_by_load(self):
-        """Assign the tickets that have a team and no assignee after their
-        creation (the team came from a default): as at creation, by skill
-        and workload."""
+        """Assign these new tickets by skill and workload, with one write per
+        assignee (several tickets created at once, or a team that came from
+        a default)."""
         tickets = self.filtered(lambda t: t.company_id.itsm_auto_assign)
         users = self._itsm_choose_assignees(
             [(t.team_id, t.category_id, t.itsm_priority) for t in tickets]

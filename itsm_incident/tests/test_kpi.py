@@ -176,6 +176,21 @@ class TestKpi(KpiCase):
         self.assertEqual(d.escalation_level, 2)
         self.assertAlmostEqual(d.response_hours, 0.1)
 
+    def test_share_of_great_ratings_per_ticket_in_one_query(self):
+        """helpdesk_mgmt_rating's positive rate, computed set-wise: a second
+        rating of A (bad) halves its share; B (okay) has none; C, unrated,
+        shows -1 as in helpdesk_mgmt_rating."""
+        self.rate(self.a, 1)
+        self.env.flush_all()
+        queries = []
+        for tickets in (self.a, self.a | self.b | self.c):
+            tickets.invalidate_recordset(["positive_rate_percentage"])
+            before = self.env.cr.sql_log_count
+            tickets._compute_percentage()
+            queries.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(queries[0], queries[1], "as many queries for 3 as for 1")
+        self.assertEqual(tickets.mapped("positive_rate_percentage"), [50, 0, -1])
+
     def test_measures_by_department(self):
         figures = self.kpi()
         business = figures[self.business]
