@@ -1,8 +1,9 @@
 from collections import defaultdict
 
 from odoo import api, models
-from odoo.addons.rating.models import rating_data
 from odoo.exceptions import UserError
+
+from odoo.addons.rating.models import rating_data
 
 
 class HelpdeskTicket(models.Model):

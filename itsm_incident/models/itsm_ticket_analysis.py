@@ -63,9 +63,11 @@ class ItsmTicketAnalysis(models.AbstractModel):
             self.env.cr, self._table, "itsm_analysis_pending", batch_size
         )
         self.invalidate_model(["itsm_analysis_pending"])
-        tickets = self.with_context(active_test=False).browse(
-            [row[0] for row in rows]
-        ).exists()
+        tickets = (
+            self.with_context(active_test=False)
+            .browse([row[0] for row in rows])
+            .exists()
+        )
         tickets._itsm_analyse()
         self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
         return len(rows)

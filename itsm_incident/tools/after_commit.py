@@ -40,7 +40,9 @@ def claim_marks(cr, table, column, limit, returning=()):
     mark is claimed once, even by two workers at a time. Returns the rows
     ``(id, mark, *returning)`` and how many marks remain (counted only when
     the batch is full)."""
-    extra = SQL("").join(SQL(", %s", SQL.identifier("marked", name)) for name in returning)
+    extra = SQL("").join(
+        SQL(", %s", SQL.identifier("marked", name)) for name in returning
+    )
     cr.execute(
         SQL(
             """
