@@ -95,6 +95,18 @@ class HelpdeskTicket(models.Model):
     # Computes
     # ------------------------------------------------------------------
 
+    @api.depends("team_id")
+    def _compute_stage_id(self):
+        """helpdesk_mgmt's: the stage stays while the team's stages include
+        it, else the team's first. The same, with one search per team, not
+        per ticket (it runs whenever the assignee changes, e.g. for every
+        ticket the assignment by workload writes)."""
+        for team, tickets in self.grouped("team_id").items():
+            applicable = team._get_applicable_stages()
+            for ticket in tickets:
+                if ticket.stage_id not in applicable:
+                    ticket.stage_id = applicable[:1]
+
     @api.depends("nature_id")
     def _compute_responsible_department_id(self):
         for ticket in self:

@@ -297,6 +297,49 @@ class TestTeamFollowsTheCategoryOnly(ItsmCase):
         self.assertEqual(form.team_id, self.network_team)
 
 
+class TestStageFollowsTheTeam(ItsmCase):
+    def test_the_stage_follows_the_team_with_one_search_per_team(self):
+        agent = self.users["agent"]
+        field = self.env["helpdesk.ticket.team"].create(
+            {"name": "Field service", "user_ids": [Command.set(agent.ids)]}
+        )
+        self.desk_team.user_ids |= agent
+        Stage = self.env["helpdesk.ticket.stage"]
+        triage = Stage.create(
+            {"name": "Desk triage", "team_ids": [Command.set(self.desk_team.ids)]}
+        )
+        dispatched = Stage.create(
+            {"name": "Dispatched", "sequence": 0, "team_ids": [Command.set(field.ids)]}
+        )
+        Ticket = self.env["helpdesk.ticket"]
+        tickets = Ticket.create(
+            [
+                {"name": f"Ticket {i}", "description": "x", "team_id": team.id}
+                for i in range(4)
+                for team in (self.desk_team, field)
+            ]
+        )
+        queries = []
+        for batch in (tickets[:2], tickets[2:]):
+            batch.user_id = self.users["resolver"]  # not a member of either
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            batch.user_id = agent
+            self.env.flush_all()
+            queries.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(queries[0], queries[1], "as many queries for 6 as for 2")
+        self.assertEqual(tickets.user_id, agent)
+        # A stage the new team does not use gives way to its first stage.
+        moved = tickets[0]
+        moved.stage_id = triage
+        moved.team_id = field
+        self.assertEqual(moved.stage_id, dispatched)
+        kept = tickets[2]
+        stage = kept.stage_id
+        kept.team_id = field
+        self.assertEqual(kept.stage_id, stage, "a stage of every team stays")
+
+
 class TestAcknowledgementNotice(ItsmCase):
     def test_the_reporter_hears_the_ticket_is_acknowledged(self):
         ticket = self.ticket_customer
