@@ -195,6 +195,20 @@ class HelpdeskTicket(models.Model):
         tickets.filtered("urgent")._itsm_start_emergency()
         return tickets
 
+    @api.model
+    def _cron_itsm_follow_up(self, batch_size=1000):
+        """What new tickets leave for right after their transaction commits
+        (one cron, one trigger per transaction): the assignees' notices, then
+        the analysis; each step claims up to ``batch_size`` tickets and the
+        runner calls again while some remain."""
+        done = remaining = 0
+        for step in (self._itsm_send_assignee_notices, self._itsm_analyse_pending):
+            step_done, step_remaining = step(batch_size)
+            done += step_done
+            remaining += step_remaining
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
     def write(self, vals):
         # Before the clocks follow the urgency and the stage.
         self._itsm_screening_prepare_vals(vals)

@@ -1,9 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import create_index
 
-from ..tools.after_commit import claim_marks, trigger_after_commit
-
-CRON = "itsm_incident.ir_cron_itsm_ticket_analysis"
+from ..tools.after_commit import TICKET_FOLLOW_UP, claim_marks, trigger_after_commit
 
 
 class ItsmTicketAnalysis(models.AbstractModel):
@@ -11,9 +9,10 @@ class ItsmTicketAnalysis(models.AbstractModel):
     repeats one closed shortly before (KPIs, INC-16) and whether it calls for
     a problem (INC-10). Neither changes what the reporter or the agent does
     next, and proposing a problem costs more than creating the ticket: the
-    request marks the ticket (``itsm_analysis_pending``) and a cron analyses
-    every marked ticket right after the commit, all at once; a ticket that
-    becomes severe is marked again. Features extend :meth:`_itsm_analyse`."""
+    request marks the ticket (``itsm_analysis_pending``) and the follow-up
+    cron analyses every marked ticket right after the commit, all at once; a
+    ticket that becomes severe is marked again. Features extend
+    :meth:`_itsm_analyse`."""
 
     _name = "itsm.ticket.analysis"
     _description = "ITSM Ticket Analysis"
@@ -45,19 +44,20 @@ class ItsmTicketAnalysis(models.AbstractModel):
         for vals in vals_list:
             vals["itsm_analysis_pending"] = True
         tickets = super().create(vals_list)
-        trigger_after_commit(self.env, CRON)
+        trigger_after_commit(self.env, TICKET_FOLLOW_UP)
         return tickets
 
     def write(self, vals):
         if vals.get("impact") == "severe":
             vals = dict(vals, itsm_analysis_pending=True)
-            trigger_after_commit(self.env, CRON)
+            trigger_after_commit(self.env, TICKET_FOLLOW_UP)
         return super().write(vals)
 
     @api.model
-    def _cron_itsm_analyse(self, batch_size=2000):
+    def _itsm_analyse_pending(self, batch_size):
         """Claim up to ``batch_size`` marked tickets and analyse them
-        together; the runner calls again while some remain."""
+        together (the follow-up cron); return how many, and how many
+        remain."""
         self.env.flush_all()
         rows, remaining = claim_marks(
             self.env.cr, self._table, "itsm_analysis_pending", batch_size
@@ -69,8 +69,7 @@ class ItsmTicketAnalysis(models.AbstractModel):
             .exists()
         )
         tickets._itsm_analyse()
-        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
-        return len(rows)
+        return len(rows), remaining
 
     def _itsm_analyse(self):
         """Analyse these tickets (set-wise); run by the cron as the

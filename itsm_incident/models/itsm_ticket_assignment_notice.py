@@ -4,13 +4,13 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
-from ..tools.after_commit import claim_marks, trigger_after_commit
+from ..tools.after_commit import TICKET_FOLLOW_UP, claim_marks, trigger_after_commit
 
 
 class ItsmTicketAssignmentNotice(models.AbstractModel):
     """The notice to the assignee of a new ticket (INC-7), whether the
     assignment by skill and workload or the creator picked them, sent right
-    after the transaction commits by a cron.
+    after the transaction commits by the follow-up cron.
 
     Rendering Odoo's assignment notice costs more than creating the ticket,
     and the mail queue sends it later anyway: the request only marks the
@@ -76,15 +76,15 @@ class ItsmTicketAssignmentNotice(models.AbstractModel):
 
     @api.model
     def _itsm_schedule_assignee_notices(self):
-        """Run the cron right after this transaction commits, once however
-        many tickets it assigned."""
-        trigger_after_commit(self.env, "itsm_incident.ir_cron_itsm_assignee_notices")
+        """Run the follow-up cron right after this transaction commits, once
+        however many tickets it assigned."""
+        trigger_after_commit(self.env, TICKET_FOLLOW_UP)
 
     @api.model
-    def _cron_send_assignee_notices(self, batch_size=1000):
-        """Claim up to ``batch_size`` pending notices and send them: each is
-        claimed once, even with two workers; the runner calls again while
-        some remain."""
+    def _itsm_send_assignee_notices(self, batch_size):
+        """Claim up to ``batch_size`` pending notices and send them (the
+        follow-up cron): each is claimed once, even with two workers. Return
+        how many, and how many remain."""
         self.env.flush_all()
         rows, remaining = claim_marks(
             self.env.cr, self._table, "itsm_notice_user_id", batch_size, ["user_id"]
@@ -99,8 +99,7 @@ class ItsmTicketAssignmentNotice(models.AbstractModel):
         self._itsm_notify_assignees(
             {Users.browse(uid): self.browse(ids) for uid, ids in ticket_ids.items()}
         )
-        self.env["ir.cron"]._notify_progress(done=len(rows), remaining=remaining)
-        return len(rows)
+        return len(rows), remaining
 
     # ------------------------------------------------------------------
     # The notices

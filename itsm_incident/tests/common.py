@@ -160,10 +160,11 @@ def office_calendar(env, name, periods=((9, 18, "morning"),)):
     )
 
 
-def analyse(env):
-    """What the commit of the tickets' transaction sets off: the analysis
-    cron (recurrences, problem proposals), run as the cron runs it."""
-    env["helpdesk.ticket"].with_user(SUPERUSER_ID)._cron_itsm_analyse()
+def follow_up(env):
+    """What the commit of the tickets' transaction sets off: the follow-up
+    cron (assignee notices, recurrences, problem proposals), run as the cron
+    runs it. Returns how many follow-ups it did."""
+    return env["helpdesk.ticket"].with_user(SUPERUSER_ID)._cron_itsm_follow_up()
 
 
 def close_the_loop(ticket):

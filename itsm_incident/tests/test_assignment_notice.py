@@ -1,6 +1,6 @@
 from odoo import Command
 
-from .common import ItsmCase
+from .common import ItsmCase, follow_up
 
 
 class TestAssignmentNotice(ItsmCase):
@@ -11,7 +11,7 @@ class TestAssignmentNotice(ItsmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.cron = cls.env.ref("itsm_incident.ir_cron_itsm_assignee_notices")
+        cls.cron = cls.env.ref("itsm_incident.ir_cron_itsm_ticket_follow_up")
         cls.agent = cls.users["agent"]
         cls.resolver = cls.users["resolver"]
         (cls.agent | cls.resolver).notification_type = "email"
@@ -19,7 +19,7 @@ class TestAssignmentNotice(ItsmCase):
             {"name": "Storm", "user_ids": [Command.set(cls.agent.ids)]}
         )
         # The tickets of the common fixtures were assigned too: told now.
-        cls.env["helpdesk.ticket"]._cron_send_assignee_notices()
+        follow_up(cls.env)
 
     def declare(self, name, **vals):
         """A ticket declared in a transaction of its own (tracking on)."""
@@ -42,7 +42,7 @@ class TestAssignmentNotice(ItsmCase):
         )
 
     def send(self):
-        return self.env["helpdesk.ticket"]._cron_send_assignee_notices()
+        return follow_up(self.env)
 
     def triggers(self):
         return self.env["ir.cron.trigger"].search([("cron_id", "=", self.cron.id)])
@@ -65,7 +65,7 @@ class TestAssignmentNotice(ItsmCase):
 
     def test_the_cron_sends_one_notice_once(self):
         ticket = self.declare("Printer jams")
-        self.assertEqual(self.send(), 1)
+        self.assertEqual(self.send(), 2, "its notice and its analysis")
         notice = self.notices(self.agent, ticket)
         self.assertEqual(len(notice), 1)
         self.assertIn(ticket.display_name, notice.subject)
@@ -118,18 +118,19 @@ class TestAssignmentNotice(ItsmCase):
         self.assertFalse(ticket.itsm_notice_user_id)
 
     def test_a_backlog_goes_in_batches_with_progress(self):
-        """After a restart, say: the pending notices go in batches, the cron
-        runner told how many remain; every ticket is named once."""
+        """After a restart, say: the pending follow-ups go in batches, the
+        cron runner told how many remain (each ticket's notice and analysis);
+        every ticket is named once."""
         tickets = self.declare("Queue 1") | self.declare("Queue 2")
         tickets |= self.declare("Queue 3")
         progress = self.env["ir.cron.progress"].create({"cron_id": self.cron.id})
         Ticket = self.env["helpdesk.ticket"].with_context(
             ir_cron_progress_id=progress.id
         )
-        self.assertEqual(Ticket._cron_send_assignee_notices(batch_size=2), 2)
-        self.assertEqual((progress.done, progress.remaining), (2, 1))
-        self.assertEqual(Ticket._cron_send_assignee_notices(batch_size=2), 1)
-        self.assertEqual((progress.done, progress.remaining), (1, 0))
+        self.assertEqual(Ticket._cron_itsm_follow_up(batch_size=2), 4)
+        self.assertEqual((progress.done, progress.remaining), (4, 2))
+        self.assertEqual(Ticket._cron_itsm_follow_up(batch_size=2), 2)
+        self.assertEqual((progress.done, progress.remaining), (2, 0))
         notices = self.notices(self.agent, tickets)
         self.assertEqual(len(notices), 2, "a digest of two, then one notice")
         for ticket in tickets:

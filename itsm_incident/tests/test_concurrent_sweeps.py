@@ -151,9 +151,7 @@ class TestConcurrentAssigneeNotices(RealTransactionsCase):
         )
 
     def test_two_workers_send_the_notice_once(self):
-        sent = self.race(
-            lambda env: env["helpdesk.ticket"]._cron_send_assignee_notices()
-        )
+        sent = self.race(lambda env: env["helpdesk.ticket"]._cron_itsm_follow_up())
         self.assertEqual(len(sent), 2)
         self.assertIn(0, sent, "one worker claims it, the other finds none")
 

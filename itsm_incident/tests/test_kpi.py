@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 
-from .common import ItsmCase, analyse, close_the_loop, office_calendar, utc
+from .common import ItsmCase, close_the_loop, follow_up, office_calendar, utc
 
 
 class KpiCase(ItsmCase):
@@ -61,7 +61,7 @@ class KpiCase(ItsmCase):
             ]
         )
         cls.tickets = cls.a | cls.b | cls.c | cls.d
-        analyse(cls.env)
+        follow_up(cls.env)
         cls.env["itsm.kpi.summary"]._refresh()
 
     @classmethod

@@ -2,7 +2,7 @@ import re
 
 from odoo.exceptions import AccessError, UserError
 
-from .common import ItsmCase, analyse
+from .common import ItsmCase, follow_up
 
 
 class ProblemCase(ItsmCase):
@@ -38,7 +38,7 @@ class ProblemCase(ItsmCase):
                 for _i in range(count)
             ]
         )
-        analyse(self.env)
+        follow_up(self.env)
         return tickets
 
     def problems(self):
@@ -67,7 +67,7 @@ class TestProblemProposal(ProblemCase):
         self.assertTrue(proposal.with_user(self.leader).can_review)
 
     def test_incidents_are_analysed_once_right_after_their_commit(self):
-        cron = self.env.ref("itsm_incident.ir_cron_itsm_ticket_analysis")
+        cron = self.env.ref("itsm_incident.ir_cron_itsm_ticket_follow_up")
         Trigger = self.env["ir.cron.trigger"]
         self.env.cr.precommit.run()  # what the class set up
         before = Trigger.search([("cron_id", "=", cron.id)])
@@ -94,11 +94,10 @@ class TestProblemProposal(ProblemCase):
             1,
             "one run for the whole transaction",
         )
-        analyse(self.env)
+        follow_up(self.env)
         self.assertEqual(self.proposals().ticket_ids, tickets)
         self.assertFalse(any(tickets.mapped("itsm_analysis_pending")))
-        analysed = self.env["helpdesk.ticket"].with_user(1)._cron_itsm_analyse()
-        self.assertEqual(analysed, 0, "each ticket is analysed once")
+        self.assertEqual(follow_up(self.env), 0, "each ticket is analysed once")
         self.assertEqual(len(self.proposals()), 1)
 
     def test_an_incident_becoming_severe_is_proposed(self):
@@ -106,7 +105,7 @@ class TestProblemProposal(ProblemCase):
         self.assertFalse(self.proposals())
         ticket.impact = "severe"
         self.assertFalse(self.proposals(), "proposed right after the commit")
-        analyse(self.env)
+        follow_up(self.env)
         self.assertEqual(self.proposals().ticket_ids, ticket)
 
     def test_three_recurrences_make_one_proposal_and_a_fourth_joins_it(self):

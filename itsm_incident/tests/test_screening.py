@@ -358,7 +358,7 @@ class TestAssigneeNotices(ItsmCase):
         )
         Ticket = self.env["helpdesk.ticket"].with_context(tracking_disable=False)
         # The notices leave with a cron after each commit.
-        send_notices = Ticket._cron_send_assignee_notices
+        send_notices = Ticket._cron_itsm_follow_up
         send_notices()  # those of the common fixtures
         single = Ticket.create({"name": "One", "description": "x", "team_id": team.id})
         send_notices()

@@ -9,6 +9,10 @@ large batches.
 
 from odoo.tools import SQL
 
+# The cron that follows new tickets up right after their transaction commits
+# (assignee notices, analysis): one trigger per transaction for all of it.
+TICKET_FOLLOW_UP = "itsm_incident.ir_cron_itsm_ticket_follow_up"
+
 
 def trigger_after_commit(env, cron_xmlid, moments=()):
     """Run the cron ``cron_xmlid`` right after this transaction commits, or

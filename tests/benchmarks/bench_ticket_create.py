@@ -297,9 +297,7 @@ def create_tickets(env, values, batch, profile=None, per_call=True):
     # What the commit sets off: the crons that run right after it, as the
     # superuser (absent from the plain database).
     crons = [
-        getattr(Cron, name)
-        for name in ("_cron_send_assignee_notices", "_cron_itsm_analyse")
-        if hasattr(Cron, name)
+        getattr(Cron, name) for name in ("_cron_itsm_follow_up",) if hasattr(Cron, name)
     ]
     deferred = [0.0, 0, 0.0]  # seconds, queries, CPU seconds
 
