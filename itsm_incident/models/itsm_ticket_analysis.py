@@ -21,13 +21,14 @@ class ItsmTicketAnalysis(models.AbstractModel):
         string="Analysis pending",
         readonly=True,
         copy=False,
-        help="Only True or NULL, so that the pending tickets alone are in "
-        "the partial index.",
+        help="Set when the ticket is saved (or becomes severe), cleared once "
+        "the follow-up has analysed it: recurrence and problem proposal.",
     )
 
     def init(self):
-        # The cron claims the pending tickets in id order: an index of their
-        # ids alone, whatever the planner knows of the column.
+        # Only True or NULL (never written False): the cron claims the
+        # pending tickets in id order from an index of their ids alone,
+        # whatever the planner knows of the column.
         result = super().init()
         if not self._abstract:
             create_index(
