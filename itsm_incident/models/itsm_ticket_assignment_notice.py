@@ -29,7 +29,8 @@ class ItsmTicketAssignmentNotice(models.AbstractModel):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        help="Assigned automatically; the notice to this user is still to be sent.",
+        help="The assignee of a new ticket; the notice to this user is still to "
+        "be sent.",
     )
 
     # ------------------------------------------------------------------
