@@ -1,30 +1,30 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import create_index
+from odoo.tools import SQL, create_index
 
 
 class ItsmTicketRecurrence(models.AbstractModel):
     """How often an incident recurs (INC-10): the same category for the same
-    customer within a configurable window (default 30 days)."""
+    customer within a configurable window (default 30 days), counted right
+    after the incident is saved (itsm.ticket.analysis)."""
 
     _name = "itsm.ticket.recurrence"
     _description = "ITSM Ticket Recurrence"
 
     recurrence_count = fields.Integer(
         string="Occurrence",
-        compute="_compute_recurrence_count",
-        store=True,
         readonly=True,
         copy=False,
         index=True,
         help="This is the n-th similar incident (same category and customer) "
-        "within the recurrence window.",
+        "within the recurrence window before it was reported.",
     )
 
     def init(self):
-        # "Similar incidents since": one index range scan per (category,
-        # customer), whatever the history.
+        # "Similar incidents in the window before this one": one index range
+        # scan per ticket, whatever the history.
         result = super().init()
         if not self._abstract:
             create_index(
@@ -35,13 +35,11 @@ class ItsmTicketRecurrence(models.AbstractModel):
             )
         return result
 
-    # create_date is set once: the count is computed when the ticket is
-    # created, like its other stored computed fields (no second write).
-    @api.depends("create_date")
-    def _compute_recurrence_count(self):
-        self.recurrence_count = 0
-        # Saved tickets only (not a form being filled in).
-        self.filtered("id")._itsm_count_recurrences()
+    def _itsm_analyse(self):
+        # Right after the commit (itsm.ticket.analysis), before the features
+        # that read the count (problem proposals).
+        self._itsm_count_recurrences()
+        return super()._itsm_analyse()
 
     @api.model
     def _itsm_recurrence_window(self):
@@ -53,31 +51,36 @@ class ItsmTicketRecurrence(models.AbstractModel):
         )
 
     def _itsm_count_recurrences(self):
-        """One grouped count for the whole batch; tickets of the batch count
-        one another in order (the batch: the tickets created since the counts
-        were last computed, e.g. in one transaction)."""
-        similar = self.filtered(lambda t: t.category_id and t.commercial_partner_id)
-        if not similar:
+        """Count, in one query, each ticket's similar incidents (same
+        category and customer) reported within the window before it: by its
+        own creation time, so that counting again later gives the same
+        answer; tickets of one transaction count one another in order."""
+        if not self:
             return
-        since = fields.Datetime.now() - timedelta(days=self._itsm_recurrence_window())
-        # sudo: counts similar incidents the creator may not read; only the
-        # count is kept.
-        counts = {
-            (category.id, partner.id): count
-            for category, partner, count in self.sudo()._read_group(
-                [
-                    ("category_id", "in", similar.category_id.ids),
-                    ("commercial_partner_id", "in", similar.commercial_partner_id.ids),
-                    ("create_date", ">=", since),
-                    ("id", "not in", self.ids),
-                ],
-                ["category_id", "commercial_partner_id"],
-                ["__count"],
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT ticket.id, 1 + (
+                       SELECT count(*) FROM helpdesk_ticket AS other
+                        WHERE other.category_id = ticket.category_id
+                          AND other.commercial_partner_id = ticket.commercial_partner_id
+                          AND other.active
+                          AND other.create_date >= ticket.create_date - %(window)s
+                          AND (other.create_date, other.id)
+                              < (ticket.create_date, ticket.id))
+                  FROM helpdesk_ticket AS ticket
+                 WHERE ticket.id = ANY(%(ids)s)
+                   AND ticket.category_id IS NOT NULL
+                   AND ticket.commercial_partner_id IS NOT NULL
+                """,
+                ids=self.ids,
+                window=timedelta(days=self._itsm_recurrence_window()),
             )
-        }
-        for ticket in similar.sorted("id"):
-            key = (ticket.category_id.id, ticket.commercial_partner_id.id)
-            ticket.recurrence_count = counts.get(key, 0) + 1
-            if ticket.create_date >= since:
-                # The later ones of the batch count it.
-                counts[key] = ticket.recurrence_count
+        )
+        by_count = defaultdict(list)
+        for ticket_id, count in self.env.cr.fetchall():
+            by_count[count].append(ticket_id)
+        for count, ticket_ids in by_count.items():
+            # sudo: a read-only count kept by the system.
+            self.browse(ticket_ids).sudo().write({"recurrence_count": count})

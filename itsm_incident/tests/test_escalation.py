@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
 
-from .common import ItsmCase, close_the_loop
+from .common import ItsmCase, close_the_loop, follow_up
 
 
 class TestEscalationLadder(ItsmCase):
@@ -201,7 +201,8 @@ class TestEscalationLadder(ItsmCase):
 
 class TestRecurrence(ItsmCase):
     def report(self, category, partner):
-        return self.env["helpdesk.ticket"].create(
+        """An incident, counted as right after its commit."""
+        ticket = self.env["helpdesk.ticket"].create(
             {
                 "name": "Tills offline again",
                 "description": "x",
@@ -210,6 +211,8 @@ class TestRecurrence(ItsmCase):
                 "team_id": self.desk_team.id,
             }
         )
+        follow_up(self.env)
+        return ticket
 
     def test_recurrence_is_counted_per_category_and_customer(self):
         tills = self.env.ref(
@@ -228,6 +231,31 @@ class TestRecurrence(ItsmCase):
         self.assertEqual(
             (unrelated.recurrence_count, elsewhere.recurrence_count), (1, 1)
         )
+
+    def test_one_transaction_counts_in_order_and_a_recount_changes_nothing(self):
+        tills = self.env.ref(
+            "itsm_incident.category_service_equipment_online_production"
+        )
+        batch = self.env["helpdesk.ticket"].create(
+            [
+                {
+                    "name": f"Till {i} offline",
+                    "description": "x",
+                    "category_id": tills.id,
+                    "partner_id": self.portal_company.id,
+                }
+                for i in range(3)
+            ]
+        )
+        self.assertEqual(batch.mapped("recurrence_count"), [0, 0, 0], "not yet")
+        follow_up(self.env)
+        self.assertEqual(batch.mapped("recurrence_count"), [1, 2, 3])
+        later = self.report(tills, self.portal_company)
+        self.assertEqual(later.recurrence_count, 4)
+        # A ticket analysed again (it became severe) keeps its count.
+        batch[0].impact = "severe"
+        follow_up(self.env)
+        self.assertEqual((batch | later).mapped("recurrence_count"), [1, 2, 3, 4])
 
     def test_window_is_a_setting(self):
         tills = self.env.ref(
