@@ -24,7 +24,7 @@ from . import itsm_ticket_resolution
 from . import itsm_incident_review
 from . import itsm_ticket_kpi
 from . import itsm_ticket_screening
-from . import itsm_ticket_analysis
+from . import itsm_ticket_follow_up
 from . import itsm_ticket_assignment
 from . import itsm_ticket_assignment_notice
 from . import itsm_improvement_action

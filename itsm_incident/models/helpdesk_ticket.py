@@ -27,7 +27,7 @@ class HelpdeskTicket(models.Model):
         "itsm.ticket.closure",
         "itsm.ticket.kpi",
         # After problem and KPI: they extend its hook.
-        "itsm.ticket.analysis",
+        "itsm.ticket.follow.up",
         "itsm.ticket.knowledge",
         "itsm.ticket.screening",
         "itsm.ticket.assignment.notice",  # before assignment: extends its hook
@@ -202,7 +202,7 @@ class HelpdeskTicket(models.Model):
         the analysis; each step claims up to ``batch_size`` tickets and the
         runner calls again while some remain."""
         done = remaining = 0
-        for step in (self._itsm_send_assignee_notices, self._itsm_analyse_pending):
+        for step in (self._itsm_send_assignee_notices, self._itsm_follow_up_pending):
             step_done, step_remaining = step(batch_size)
             done += step_done
             remaining += step_remaining

@@ -40,9 +40,9 @@ class ItsmTicketKpi(models.AbstractModel):
         )
         return result
 
-    def _itsm_analyse(self):
-        # Right after the commit (itsm.ticket.analysis).
-        result = super()._itsm_analyse()
+    def _itsm_follow_up(self):
+        # Right after the commit (itsm.ticket.follow.up).
+        result = super()._itsm_follow_up()
         self._itsm_mark_recurrences()
         return result
 

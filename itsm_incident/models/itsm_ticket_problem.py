@@ -67,10 +67,10 @@ class ItsmTicketProblem(models.AbstractModel):
             ticket.suggested_problem_id = problem
             ticket.suggested_workaround = problem.workaround
 
-    def _itsm_analyse(self):
-        # Right after the commit (itsm.ticket.analysis): severe or recurring
+    def _itsm_follow_up(self):
+        # Right after the commit (itsm.ticket.follow.up): severe or recurring
         # incidents call for a problem.
-        result = super()._itsm_analyse()
+        result = super()._itsm_follow_up()
         self._itsm_propose_problems()
         return result
 

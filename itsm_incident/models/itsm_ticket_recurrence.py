@@ -8,7 +8,7 @@ from odoo.tools import SQL, create_index
 class ItsmTicketRecurrence(models.AbstractModel):
     """How often an incident recurs (INC-10): the same category for the same
     customer within a configurable window (default 30 days), counted right
-    after the incident is saved (itsm.ticket.analysis)."""
+    after the incident is saved (itsm.ticket.follow.up)."""
 
     _name = "itsm.ticket.recurrence"
     _description = "ITSM Ticket Recurrence"
@@ -35,11 +35,11 @@ class ItsmTicketRecurrence(models.AbstractModel):
             )
         return result
 
-    def _itsm_analyse(self):
-        # Right after the commit (itsm.ticket.analysis), before the features
+    def _itsm_follow_up(self):
+        # Right after the commit (itsm.ticket.follow.up), before the features
         # that read the count (problem proposals).
         self._itsm_count_recurrences()
-        return super()._itsm_analyse()
+        return super()._itsm_follow_up()
 
     @api.model
     def _itsm_recurrence_window(self):

@@ -132,9 +132,22 @@ class ItsmTicketSla(models.AbstractModel):
     def create(self, vals_list):
         tickets = super().create(vals_list)
         tickets.filtered("itsm_priority")._itsm_sla_start(creating=True)
-        # sudo: schedules the sweep for the rules' thresholds.
-        self.env["itsm.escalation.rule"].sudo()._schedule_for(tickets)
         return tickets
+
+    def _itsm_follow_up(self):
+        # Right after the commit (itsm.ticket.follow.up): the sweep wakes at
+        # the new clocks' moments and at the rules' thresholds.
+        result = super()._itsm_follow_up()
+        self.env["itsm.deadline"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("state", "=", "running"),
+            ]
+        )._schedule_sweep()
+        # sudo: schedules the sweep for the rules' thresholds.
+        self.env["itsm.escalation.rule"].sudo()._schedule_for(self)
+        return result
 
     def write(self, vals):
         watched = {"itsm_priority", "stage_id", "acknowledged_date"}
@@ -277,7 +290,9 @@ class ItsmTicketSla(models.AbstractModel):
                     explanation=explanation,
                 )
         clocks = Deadline.create(values)
-        clocks._schedule_sweep()
+        if not creating:
+            # New tickets': by their follow-up, right after the commit.
+            clocks._schedule_sweep()
         self._itsm_sla_sync(
             dict(clocks.grouped("res_id"), none=Deadline), track=not creating
         )

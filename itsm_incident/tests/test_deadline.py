@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo.tests.common import TransactionCase
 
-from .common import office_calendar, utc
+from .common import follow_up, office_calendar, utc
 
 
 class TestTrackedDeadline(TransactionCase):
@@ -127,7 +127,8 @@ class TestTrackedDeadline(TransactionCase):
 
     def test_one_wake_up_per_moment_for_a_transaction(self):
         """Tickets created together share their due moments: the sweep is
-        scheduled once per distinct moment, when the transaction commits."""
+        scheduled once per distinct moment, when the transaction (of the
+        change, of the new tickets' follow-up) commits."""
         cron = self.env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")
         Trigger = self.env["ir.cron.trigger"]
         self.env.cr.precommit.run()
@@ -148,6 +149,9 @@ class TestTrackedDeadline(TransactionCase):
             self.assertEqual(
                 Trigger.search([("cron_id", "=", cron.id)]), before, "not yet"
             )
+            self.env.cr.precommit.run()
+            # The new tickets' moments: by their follow-up, right after.
+            follow_up(self.env)
             self.env.cr.precommit.run()
         moments = (Trigger.search([("cron_id", "=", cron.id)]) - before).mapped(
             "call_at"

@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
 
-from .common import ItsmCase, office_calendar, utc
+from .common import ItsmCase, follow_up, office_calendar, utc
 
 
 class TestEscalationShareOfSla(ItsmCase):
@@ -74,6 +74,13 @@ class TestEscalationShareOfSla(ItsmCase):
         before = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         with freeze_time(utc(2026, 11, 20, 17, 0)):  # Friday, an hour to go
             ticket = self.new_ticket()
+            self.env.cr.precommit.run()  # the ticket's commit
+            self.assertEqual(
+                self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
+                before,
+                "its follow-up schedules the sweep, not the request",
+            )
+            follow_up(self.env)  # right after it
             self.env.cr.precommit.run()
         triggers = (
             self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - before

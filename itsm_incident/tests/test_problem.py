@@ -96,7 +96,7 @@ class TestProblemProposal(ProblemCase):
         )
         follow_up(self.env)
         self.assertEqual(self.proposals().ticket_ids, tickets)
-        self.assertFalse(any(tickets.mapped("itsm_analysis_pending")))
+        self.assertFalse(any(tickets.mapped("itsm_follow_up_pending")))
         self.assertEqual(follow_up(self.env), 0, "each ticket is analysed once")
         self.assertEqual(len(self.proposals()), 1)
 

@@ -41,23 +41,26 @@ def _schedule(env, cron_xmlid, key):
 def claim_marks(cr, table, column, limit, returning=()):
     """Clear the marks (``column`` not NULL) of up to ``limit`` rows that no
     other transaction holds, oldest first, in one UPDATE … RETURNING: each
-    mark is claimed once, even by two workers at a time. Returns the rows
-    ``(id, mark, *returning)`` and how many marks remain (counted only when
-    the batch is full)."""
+    mark is claimed once, even by two workers at a time. The rows to claim
+    are chosen once (a materialized CTE): as a subquery of the UPDATE, the
+    planner may scan them again for each row and claim more than
+    ``limit``. Returns the rows ``(id, mark, *returning)`` and how many
+    marks remain (counted only when the batch is full)."""
     extra = SQL("").join(
         SQL(", %s", SQL.identifier("marked", name)) for name in returning
     )
     cr.execute(
         SQL(
             """
+            WITH pending AS MATERIALIZED (
+                SELECT id, %(column)s AS mark FROM %(table)s
+                 WHERE %(column)s IS NOT NULL
+                 ORDER BY id
+                 LIMIT %(limit)s
+                 FOR UPDATE SKIP LOCKED)
             UPDATE %(table)s AS marked SET %(column)s = NULL
-              FROM (SELECT id, %(column)s AS mark FROM %(table)s
-                     WHERE %(column)s IS NOT NULL
-                     ORDER BY id
-                     LIMIT %(limit)s
-                     FOR UPDATE SKIP LOCKED) AS pending
+              FROM pending
              WHERE marked.id = pending.id
-               AND marked.%(column)s IS NOT NULL
             RETURNING marked.id, pending.mark%(extra)s
             """,
             table=SQL.identifier(table),

@@ -1,0 +1,79 @@
+from odoo import api, fields, models
+from odoo.tools import create_index
+
+from ..tools.after_commit import TICKET_FOLLOW_UP, claim_marks, trigger_after_commit
+
+
+class ItsmTicketFollowUp(models.AbstractModel):
+    """What a new ticket leaves for right after its transaction commits,
+    done by the follow-up cron for every ticket saved since, all at once: the
+    sweep's wake-ups at its deadlines and escalation thresholds, its
+    recurrence count and KPI flag, a problem proposal if it calls for one
+    (INC-10, INC-16). None of it changes what the reporter or the agent does
+    next, and together they cost more than the ticket: the request only
+    marks the ticket (``itsm_follow_up_pending``); a ticket that becomes
+    severe is marked again. Features extend :meth:`_itsm_follow_up`."""
+
+    _name = "itsm.ticket.follow.up"
+    _description = "ITSM Ticket Follow-up"
+
+    itsm_follow_up_pending = fields.Boolean(
+        string="Follow-up pending",
+        readonly=True,
+        copy=False,
+        help="Set when the ticket is saved (or becomes severe), cleared once "
+        "the follow-up has run: recurrence, problem proposal, deadline "
+        "wake-ups.",
+    )
+
+    def init(self):
+        # Only True or NULL (never written False): the cron claims the
+        # pending tickets in id order from an index of their ids alone,
+        # whatever the planner knows of the column.
+        result = super().init()
+        if not self._abstract:
+            create_index(
+                self.env.cr,
+                "helpdesk_ticket_itsm_follow_up_pending_idx",
+                self._table,
+                ["id"],
+                where="itsm_follow_up_pending IS NOT NULL",
+            )
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals["itsm_follow_up_pending"] = True
+        tickets = super().create(vals_list)
+        trigger_after_commit(self.env, TICKET_FOLLOW_UP)
+        return tickets
+
+    def write(self, vals):
+        if vals.get("impact") == "severe":
+            vals = dict(vals, itsm_follow_up_pending=True)
+            trigger_after_commit(self.env, TICKET_FOLLOW_UP)
+        return super().write(vals)
+
+    @api.model
+    def _itsm_follow_up_pending(self, batch_size):
+        """Claim up to ``batch_size`` marked tickets and follow them up
+        together (the follow-up cron); return how many, and how many
+        remain."""
+        self.env.flush_all()
+        rows, remaining = claim_marks(
+            self.env.cr, self._table, "itsm_follow_up_pending", batch_size
+        )
+        self.invalidate_model(["itsm_follow_up_pending"])
+        tickets = (
+            self.with_context(active_test=False)
+            .browse([row[0] for row in rows])
+            .exists()
+        )
+        tickets._itsm_follow_up()
+        return len(rows), remaining
+
+    def _itsm_follow_up(self):
+        """Follow these tickets up (set-wise); run by the cron as the
+        superuser. Idempotent: a ticket followed up twice (it became severe)
+        gets the same answers."""
