@@ -14,15 +14,6 @@ class HelpdeskTicket(models.Model):
 
     _inherit = "helpdesk.ticket"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        # A ticket being created has no rating: its share of great ratings
-        # needs no query (helpdesk_mgmt_rating's default, -1).
-        for vals in vals_list:
-            if "rating_ids" not in vals:
-                vals.setdefault("positive_rate_percentage", -1)
-        return super().create(vals_list)
-
     @api.depends("rating_ids.rating")
     def _compute_percentage(self):
         """helpdesk_mgmt_rating's share of great ratings, in one query for
