@@ -221,7 +221,13 @@ class ItsmTicketAssignment(models.AbstractModel):
         parents (all members when nobody has), the one with the least
         workload, counting the requests before it; an empty recordset for a
         team without members."""
-        Users = self.env["res.users"]
+        # sudo: the team's members and their skills decide, whoever creates
+        # the ticket (a portal user, the mail gateway); only the choice
+        # leaves this method.
+        Users = self.env["res.users"].sudo()
+        requests = [
+            (team.sudo(), category.sudo(), level) for team, category, level in requests
+        ]
         members = Users.union(*(team.user_ids for team, _category, _level in requests))
         if not members:
             return [Users] * len(requests)
