@@ -26,7 +26,8 @@ class HelpdeskTicket(models.Model):
         "itsm.ticket.improvement",  # before closure: adds a closure blocker
         "itsm.ticket.closure",
         "itsm.ticket.kpi",
-        # After problem and KPI: they extend its hook.
+        # After the SLA, problem, recurrence and KPI mixins: they extend its
+        # hook.
         "itsm.ticket.follow.up",
         "itsm.ticket.knowledge",
         "itsm.ticket.screening",
@@ -199,8 +200,9 @@ class HelpdeskTicket(models.Model):
     def _cron_itsm_follow_up(self, batch_size=1000):
         """What new tickets leave for right after their transaction commits
         (one cron, one trigger per transaction): the assignees' notices, then
-        the analysis; each step claims up to ``batch_size`` tickets and the
-        runner calls again while some remain."""
+        the tickets' own follow-up (itsm.ticket.follow.up); each step claims
+        up to ``batch_size`` tickets and the runner calls again while some
+        remain."""
         done = remaining = 0
         for step in (self._itsm_send_assignee_notices, self._itsm_follow_up_pending):
             step_done, step_remaining = step(batch_size)

@@ -49,7 +49,7 @@ class ItsmTicketKpi(models.AbstractModel):
     def _itsm_mark_recurrences(self):
         """Flag the tickets reported while a similar incident had been closed
         within the window before: one query, each ticket against its own
-        creation time (the analysis runs after it)."""
+        creation time (the follow-up runs after it)."""
         if not self:
             return
         self.env.flush_all()

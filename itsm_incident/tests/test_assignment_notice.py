@@ -65,7 +65,7 @@ class TestAssignmentNotice(ItsmCase):
 
     def test_the_cron_sends_one_notice_once(self):
         ticket = self.declare("Printer jams")
-        self.assertEqual(self.send(), 2, "its notice and its analysis")
+        self.assertEqual(self.send(), 2, "its notice and its follow-up")
         notice = self.notices(self.agent, ticket)
         self.assertEqual(len(notice), 1)
         self.assertIn(ticket.display_name, notice.subject)
@@ -119,7 +119,7 @@ class TestAssignmentNotice(ItsmCase):
 
     def test_a_backlog_goes_in_batches_with_progress(self):
         """After a restart, say: the pending follow-ups go in batches, the
-        cron runner told how many remain (each ticket's notice and analysis);
+        cron runner told how many remain (each ticket's notice and follow-up);
         every ticket is named once."""
         tickets = self.declare("Queue 1") | self.declare("Queue 2")
         tickets |= self.declare("Queue 3")

@@ -152,7 +152,7 @@ class TestConcurrentAssigneeNotices(RealTransactionsCase):
 
     def test_two_workers_send_the_notice_once(self):
         # The notices step of the follow-up cron: the database may hold other
-        # tickets' pending analyses.
+        # tickets' pending follow-ups.
         sent = self.race(
             lambda env: env["helpdesk.ticket"]._itsm_send_assignee_notices(1000)[0]
         )

@@ -252,7 +252,7 @@ class TestRecurrence(ItsmCase):
         self.assertEqual(batch.mapped("recurrence_count"), [1, 2, 3])
         later = self.report(tills, self.portal_company)
         self.assertEqual(later.recurrence_count, 4)
-        # A ticket analysed again (it became severe) keeps its count.
+        # A ticket followed up again (it became severe) keeps its count.
         batch[0].impact = "severe"
         follow_up(self.env)
         self.assertEqual((batch | later).mapped("recurrence_count"), [1, 2, 3, 4])

@@ -10,7 +10,7 @@ large batches.
 from odoo.tools import SQL
 
 # The cron that follows new tickets up right after their transaction commits
-# (assignee notices, analysis): one trigger per transaction for all of it.
+# (assignee notices, the tickets' own follow-up): one trigger per transaction.
 TICKET_FOLLOW_UP = "itsm_incident.ir_cron_itsm_ticket_follow_up"
 
 
