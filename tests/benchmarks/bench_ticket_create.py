@@ -27,12 +27,12 @@ a fourth ("ITSM given") creates incidents with the same assignees, so that
 both databases do the same work (one notice per ticket). Next to wall time
 it prints the CPU time of this process (the machine may be shared). What an
 ITSM ticket leaves for right after its commit (the assignee's notice, the
-analysis: recurrence flag and problem proposals) is done by the follow-up
-cron: the script runs it after each ``create()`` and prints its CPU time on a
-line of its own ("+ follow-up"), so that the cost moved out of the request
-stays in sight. The background tickets have no problem proposals: every
-recurring or severe ticket measured opens a new one there (the dearest case;
-in steady state most join an open proposal).
+sweep's wake-ups, recurrence count and flag, problem proposals) is done by
+the follow-up cron: the script runs it after each ``create()`` and prints
+its CPU time on a line of its own ("+ follow-up"), so that the cost moved
+out of the request stays in sight. The background tickets have no problem
+proposals: every recurring or severe ticket measured opens a new one there
+(the dearest case; in steady state most join an open proposal).
 
 Not part of the test run (pytest collects ``test_*.py`` only). Run it with
 the project's virtualenv from the repository root::
@@ -491,7 +491,7 @@ def main():
         print(
             f"{'  + follow-up':16}{'':10}{'':6}{1000 * follow_up_cpu / args.n:10.2f}"
             f"{(itsm_cpu + follow_up_cpu) / plain_cpu:11.2f}x  CPU ms/ticket of the "
-            "follow-up cron after each commit (notices, analysis)"
+            "follow-up cron after each commit"
         )
     print(
         "\nq/t: SQL queries per ticket. ITSM/plain: the ITSM time over the plain "
@@ -501,7 +501,7 @@ def main():
         "created with the same assignees (no assignment by load;\nthe same "
         "notice): 'given/assigned' is the ITSM cost when both do the same work.\n"
         "CPU: this process only (Odoo), not PostgreSQL's.\n'+ follow-up': the "
-        "assignees' notices and the analysis (recurrence flag, problem proposals)"
+        "assignees' notices, the sweep's wake-ups, recurrence and problem proposals"
         "\nleave the request for the follow-up cron right after the commit; it "
         "runs after each create()\nhere and is timed apart (not in the columns "
         "above); the ratio is (ITSM + follow-up) / plain.\nThe older tickets have "
