@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 DECLARATION_TYPES = [
     ("incident", "Incident"),
@@ -60,26 +61,32 @@ class ItsmTicketScreening(models.AbstractModel):
 
     @api.depends("partner_id")
     def _compute_department_id(self):
+        """The department of the reporter's employee, in one query for all
+        the tickets. Reporters without HR rights get theirs too: only the
+        department's id leaves the query (hr.employee's own reads would go
+        through its field access rules for every ticket created)."""
         partners = self.partner_id
-        # sudo: only the department of the matching employee is read, so that
-        # reporters without HR rights still get their department.
-        employees = (
-            self.env["hr.employee"]
-            .sudo()
-            .search_fetch(
-                [("work_contact_id", "in", partners.ids)],
-                ["work_contact_id", "department_id"],
+        department_by_partner = {}
+        if partners:
+            self.env["hr.employee"].flush_model(
+                ["work_contact_id", "department_id", "active"]
             )
-            if partners
-            else self.env["hr.employee"]
-        )
-        department_by_partner = {
-            employee.work_contact_id: employee.department_id for employee in employees
-        }
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT DISTINCT ON (work_contact_id) work_contact_id, department_id
+                      FROM hr_employee
+                     WHERE work_contact_id = ANY(%s) AND active
+                     ORDER BY work_contact_id, id
+                    """,
+                    partners.ids,
+                )
+            )
+            department_by_partner = dict(self.env.cr.fetchall())
         for ticket in self:
-            department = department_by_partner.get(ticket.partner_id)
-            if department:
-                ticket.department_id = department
+            department_id = department_by_partner.get(ticket.partner_id.id)
+            if department_id:
+                ticket.department_id = department_id
 
     @api.constrains(
         "screening_state", "partner_id", "partner_name", "contact_name", "contact_phone"
