@@ -96,34 +96,27 @@ class ItsmTicketAssignment(models.AbstractModel):
                     vals["team_id"] = team.id
         if len(vals_list) != 1:
             return
-        todo = []
-        for vals in vals_list:
-            if vals.get("team_id") and not vals.get("user_id"):
-                team = Team.browse(vals["team_id"])
-                company = (
-                    team.company_id
-                    or self.env["res.company"].browse(vals.get("company_id"))
-                    or self.env.company
-                )
-                if company.itsm_auto_assign:
-                    todo.append(vals)
-        if not todo:
+        vals = vals_list[0]
+        if not vals.get("team_id") or vals.get("user_id"):
             return
-        matrix = self.env["itsm.priority.matrix"]._level_map()
-        users = self._itsm_choose_assignees(
-            [
-                (
-                    Team.browse(vals["team_id"]),
-                    Category.browse(vals.get("category_id")),
-                    vals.get("priority_override")
-                    or matrix.get((vals.get("impact"), vals.get("urgency"))),
-                )
-                for vals in todo
-            ]
+        team = Team.browse(vals["team_id"])
+        company = (
+            team.company_id
+            or self.env["res.company"].browse(vals.get("company_id"))
+            or self.env.company
         )
-        for vals, user in zip(todo, users, strict=True):
-            if user:
-                vals["user_id"] = user.id
+        if not company.itsm_auto_assign:
+            return
+        # The priority the ticket will get (its workload weight).
+        matrix = self.env["itsm.priority.matrix"]._level_map()
+        level = vals.get("priority_override") or matrix.get(
+            (vals.get("impact"), vals.get("urgency"))
+        )
+        [user] = self._itsm_choose_assignees(
+            [(team, Category.browse(vals.get("category_id")), level)]
+        )
+        if user:
+            vals["user_id"] = user.id
 
     def _itsm_assignment_prepare_write(self, vals):
         if vals.get("category_id") and "team_id" not in vals:

@@ -138,7 +138,8 @@ class ItsmTicketSla(models.AbstractModel):
         # Right after the commit (itsm.ticket.follow.up): the sweep wakes at
         # the new clocks' moments and at the rules' thresholds.
         result = super()._itsm_follow_up()
-        self.env["itsm.deadline"].search(
+        # sudo: clocks are the system's (as in _itsm_clocks_by_record).
+        self.env["itsm.deadline"].sudo().search(
             [
                 ("res_model", "=", self._name),
                 ("res_id", "in", self.ids),
