@@ -184,17 +184,22 @@ class HelpdeskTicket(models.Model):
         for vals in vals_list:
             self._itsm_screening_prepare_vals(vals)
         self._itsm_assignment_prepare_create(vals_list)
-        # The assignees of new tickets hear of them from a cron right after
-        # the commit (itsm.ticket.assignment.notice), not from mail.thread's
-        # auto-subscription now: it renders one notice per ticket, which
-        # costs more than the ticket.
-        tickets = (
-            super(HelpdeskTicket, self.with_context(mail_auto_subscribe_no_notify=True))
-            .create(vals_list)
-            .with_env(self.env)
-        )
+        tickets = super().create(vals_list)
         tickets.filtered("urgent")._itsm_start_emergency()
         return tickets
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        # The assignee of a new ticket follows it and hears of it from the
+        # follow-up cron right after the commit, for all their new tickets
+        # at once (itsm.ticket.assignment.notice), not from mail.thread now:
+        # one subscription and one rendered notice per ticket cost more than
+        # the ticket.
+        user_id = updated_values.get("user_id")
+        if user_id and updated_values.get("itsm_notice_user_id") == user_id:
+            updated_values = dict(updated_values, user_id=False)
+        return super()._message_auto_subscribe_followers(
+            updated_values, default_subtype_ids
+        )
 
     @api.model
     def _cron_itsm_follow_up(self, batch_size=1000):

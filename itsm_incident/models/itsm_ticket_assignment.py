@@ -76,12 +76,11 @@ class ItsmTicketAssignment(models.AbstractModel):
 
     @api.model
     def _itsm_assignment_prepare_create(self, vals_list):
-        """The category's team comes before the default service desk; a
-        ticket created alone with a team and no assignee gets one by skill
-        and workload in its values (one insert). Several at once are assigned
-        right after their insert (:meth:`create`): mail.thread subscribes the
-        assignee of each ticket created with one apart, but all the tickets
-        written for one assignee together."""
+        """The category's team comes before the default service desk; new
+        tickets with a team and no assignee get one by skill and workload in
+        their values, all in one choice (one insert each, no second write).
+        The assignees follow them and hear of them right after the commit
+        (itsm.ticket.assignment.notice)."""
         Category = self.env["helpdesk.ticket.category"]
         Team = self.env["helpdesk.ticket.team"]
         category_teams = None
@@ -94,29 +93,45 @@ class ItsmTicketAssignment(models.AbstractModel):
                 )
                 if team:
                     vals["team_id"] = team.id
-        if len(vals_list) != 1:
+        to_assign = [
+            vals
+            for vals in vals_list
+            if vals.get("team_id") and not vals.get("user_id")
+        ]
+        if not to_assign:
             return
-        vals = vals_list[0]
-        if not vals.get("team_id") or vals.get("user_id"):
-            return
-        team = Team.browse(vals["team_id"])
-        company = (
-            team.company_id
-            or self.env["res.company"].browse(vals.get("company_id"))
-            or self.env.company
+        matrix = None
+        requests = []
+        # Read together: one query for all the teams, one for all the
+        # categories.
+        teams = Team.browse({vals["team_id"] for vals in to_assign})
+        categories = Category.browse(
+            {vals["category_id"] for vals in to_assign if vals.get("category_id")}
         )
-        if not company.itsm_auto_assign:
-            return
-        # The priority the ticket will get (its workload weight).
-        matrix = self.env["itsm.priority.matrix"]._level_map()
-        level = vals.get("priority_override") or matrix.get(
-            (vals.get("impact"), vals.get("urgency"))
-        )
-        [user] = self._itsm_choose_assignees(
-            [(team, Category.browse(vals.get("category_id")), level)]
-        )
-        if user:
-            vals["user_id"] = user.id
+        for vals in list(to_assign):
+            team = Team.browse(vals["team_id"]).with_prefetch(teams._prefetch_ids)
+            company = (
+                team.company_id
+                or self.env["res.company"].browse(vals.get("company_id"))
+                or self.env.company
+            )
+            if not company.itsm_auto_assign:
+                to_assign.remove(vals)
+                continue
+            if matrix is None:
+                matrix = self.env["itsm.priority.matrix"]._level_map()
+            # The priority the ticket will get (its workload weight).
+            level = vals.get("priority_override") or matrix.get(
+                (vals.get("impact"), vals.get("urgency"))
+            )
+            category = Category.browse(vals.get("category_id"))
+            requests.append(
+                (team, category.with_prefetch(categories._prefetch_ids), level)
+            )
+        users = self._itsm_choose_assignees(requests)
+        for vals, user in zip(to_assign, users, strict=True):
+            if user:
+                vals["user_id"] = user.id
 
     def _itsm_assignment_prepare_write(self, vals):
         if vals.get("category_id") and "team_id" not in vals:
@@ -179,16 +194,15 @@ class ItsmTicketAssignment(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # Before mail.thread's create ends: the assignment is part of the
-        # creation (not tracked as a change).
+        # A team that came from a default (not in the values): assigned
+        # before mail.thread's create ends, as part of the creation.
         tickets = super().create(vals_list)
         tickets.filtered(lambda t: t.team_id and not t.user_id)._itsm_assign_by_load()
         return tickets
 
     def _itsm_assign_by_load(self):
         """Assign these new tickets by skill and workload, with one write per
-        assignee (several tickets created at once, or a team that came from
-        a default)."""
+        assignee (tickets whose team came from a default)."""
         tickets = self.filtered(lambda t: t.company_id.itsm_auto_assign)
         users = self._itsm_choose_assignees(
             [(t.team_id, t.category_id, t.itsm_priority) for t in tickets]
@@ -198,9 +212,9 @@ class ItsmTicketAssignment(models.AbstractModel):
             if user:
                 chosen[user] |= ticket
         for user, assigned in chosen.items():
-            # The assignee hears of it right after the commit
-            # (itsm.ticket.assignment.notice).
-            assigned.with_context(mail_auto_subscribe_no_notify=True).write(
+            # The assignee follows them and hears of them right after the
+            # commit (itsm.ticket.assignment.notice).
+            assigned.write(
                 {
                     "user_id": user.id,
                     "itsm_notice_user_id": self._itsm_assignee_to_notify(user),

@@ -8,17 +8,19 @@ from ..tools.after_commit import TICKET_FOLLOW_UP, claim_marks, trigger_after_co
 
 
 class ItsmTicketAssignmentNotice(models.AbstractModel):
-    """The notice to the assignee of a new ticket (INC-7), whether the
-    assignment by skill and workload or the creator picked them, sent right
-    after the transaction commits by the follow-up cron.
+    """The assignee of a new ticket (INC-7), whether the assignment by skill
+    and workload or the creator picked them, follows it and is told of it
+    right after the transaction commits, by the follow-up cron.
 
-    Rendering Odoo's assignment notice costs more than creating the ticket,
-    and the mail queue sends it later anyway: the request only marks the
-    ticket (``itsm_notice_user_id``, a partial index keeps "what is pending"
-    one index scan), the cron claims the marks and notifies set-wise, one
-    notice for one ticket and one digest per assignee for several. A user who
-    changes the assignee of an existing ticket by hand keeps Odoo's standard
-    notice, and the pending one of the previous assignee is dropped."""
+    Subscribing the assignee and rendering Odoo's assignment notice cost more
+    than creating the ticket, and the mail queue sends the notice later
+    anyway: the request only marks the ticket (``itsm_notice_user_id``, a
+    partial index keeps "what is pending" one index scan), the cron claims
+    the marks, subscribes each assignee to all their new tickets at once and
+    notifies: one notice for one ticket, one digest per assignee for several.
+    A user who changes the assignee of an existing ticket by hand keeps
+    Odoo's standard subscription and notice, and the pending ones of the
+    previous assignee are dropped."""
 
     _name = "itsm.ticket.assignment.notice"
     _description = "ITSM Ticket Assignment Notice"
@@ -29,8 +31,8 @@ class ItsmTicketAssignmentNotice(models.AbstractModel):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        help="The assignee of a new ticket; the notice to this user is still to "
-        "be sent.",
+        help="The assignee of a new ticket, still to be subscribed to it and "
+        "told of it.",
     )
 
     # ------------------------------------------------------------------
@@ -107,12 +109,25 @@ class ItsmTicketAssignmentNotice(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _itsm_notify_assignees(self, chosen):
-        """Tell each assignee ({user: tickets}) of their new tickets, in
-        their language: Odoo's usual notice for one ticket, one digest for
-        several (an alert storm assigns dozens at once, and a notice costs
-        far more than the assignment)."""
+        """Subscribe each assignee ({user: tickets}) to their new tickets,
+        all at once, and tell them in their language: Odoo's usual notice
+        for one ticket, one digest for several (an alert storm assigns
+        dozens at once, and a notice costs far more than the assignment)."""
         for user, tickets in chosen.items():
-            if user == self.env.user or not user.active:
+            if not user.active:
+                continue
+            # What mail.thread does for a new assignee, for all their
+            # tickets in one go: default subtypes, an existing subscription
+            # kept.
+            self.env["mail.followers"]._insert_followers(
+                self._name,
+                tickets.ids,
+                user.partner_id.ids,
+                customer_ids=user.partner_id.ids if user.share else [],
+                check_existing=True,
+                existing_policy="skip",
+            )
+            if user == self.env.user:
                 continue
             tickets = tickets.with_context(lang=user.lang)
             if len(tickets) == 1:

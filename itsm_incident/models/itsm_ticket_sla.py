@@ -131,7 +131,12 @@ class ItsmTicketSla(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         tickets = super().create(vals_list)
-        tickets.filtered("itsm_priority")._itsm_sla_start(creating=True)
+        # Computing the priority now to start the clocks prepares no
+        # tracking: mail.thread's create discards what its creation tracked,
+        # and preparing it would read back the row just inserted.
+        tickets.with_context(mail_notrack=True).filtered(
+            "itsm_priority"
+        )._itsm_sla_start(creating=True)
         return tickets
 
     def _itsm_follow_up(self):

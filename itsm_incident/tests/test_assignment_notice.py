@@ -63,6 +63,36 @@ class TestAssignmentNotice(ItsmCase):
         self.env.cr.precommit.run()
         self.assertEqual(len(self.triggers() - before), 1, "once per transaction")
 
+    def test_the_assignee_follows_the_tickets_from_the_cron(self):
+        Ticket = self.env["helpdesk.ticket"].with_context(tracking_disable=False)
+        tickets = Ticket.create(
+            [
+                {
+                    "name": f"Switch {i} down",
+                    "description": "x",
+                    "team_id": self.team.id,
+                }
+                for i in range(3)
+            ]
+        )
+        self.env.cr.precommit.run()
+        self.assertEqual(tickets.user_id, self.agent, "assigned in the creation")
+        for ticket in tickets:
+            self.assertNotIn(self.agent.partner_id, ticket.message_partner_ids)
+        self.send()
+        for ticket in tickets:
+            self.assertIn(
+                self.agent.partner_id, ticket.message_partner_ids, "follows it now"
+            )
+        follower = tickets[0].message_follower_ids.filtered(
+            lambda f: f.partner_id == self.agent.partner_id
+        )
+        self.assertEqual(
+            follower.subtype_ids,
+            self.env["mail.message.subtype"].default_subtypes("helpdesk.ticket")[0],
+            "with the default subtypes, as Odoo subscribes an assignee",
+        )
+
     def test_the_cron_sends_one_notice_once(self):
         ticket = self.declare("Printer jams")
         self.assertEqual(self.send(), 2, "its notice and its follow-up")
@@ -94,8 +124,10 @@ class TestAssignmentNotice(ItsmCase):
         self.assertEqual(
             len(self.notices(self.resolver, ticket)), 1, "Odoo tells the new one"
         )
+        self.assertIn(self.resolver.partner_id, ticket.message_partner_ids)
         self.send()
         self.assertFalse(self.notices(self.agent, ticket), "no stale notice")
+        self.assertNotIn(self.agent.partner_id, ticket.message_partner_ids)
         self.assertEqual(len(self.notices(self.resolver, ticket)), 1)
 
     def test_an_assignee_chosen_by_the_creator_is_told_after_the_commit(self):
@@ -112,10 +144,12 @@ class TestAssignmentNotice(ItsmCase):
         ticket = (
             self.env["helpdesk.ticket"]
             .with_user(self.agent)
+            .with_context(tracking_disable=False)
             .create({"name": "Own ticket", "description": "x", "team_id": self.team.id})
         )
         self.assertEqual(ticket.user_id, self.agent)
         self.assertFalse(ticket.itsm_notice_user_id)
+        self.assertIn(self.agent.partner_id, ticket.message_partner_ids)
 
     def test_a_backlog_goes_in_batches_with_progress(self):
         """After a restart, say: the pending follow-ups go in batches, the
