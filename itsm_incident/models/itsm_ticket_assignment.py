@@ -93,22 +93,22 @@ class ItsmTicketAssignment(models.AbstractModel):
                 )
                 if team:
                     vals["team_id"] = team.id
-        to_assign = [
+        unassigned = [
             vals
             for vals in vals_list
             if vals.get("team_id") and not vals.get("user_id")
         ]
-        if not to_assign:
+        if not unassigned:
             return
-        matrix = None
-        requests = []
         # Read together: one query for all the teams, one for all the
         # categories.
-        teams = Team.browse({vals["team_id"] for vals in to_assign})
+        teams = Team.browse({vals["team_id"] for vals in unassigned})
         categories = Category.browse(
-            {vals["category_id"] for vals in to_assign if vals.get("category_id")}
+            {vals["category_id"] for vals in unassigned if vals.get("category_id")}
         )
-        for vals in list(to_assign):
+        matrix = self.env["itsm.priority.matrix"]._level_map()
+        to_assign, requests = [], []
+        for vals in unassigned:
             team = Team.browse(vals["team_id"]).with_prefetch(teams._prefetch_ids)
             company = (
                 team.company_id
@@ -116,19 +116,17 @@ class ItsmTicketAssignment(models.AbstractModel):
                 or self.env.company
             )
             if not company.itsm_auto_assign:
-                to_assign.remove(vals)
                 continue
-            if matrix is None:
-                matrix = self.env["itsm.priority.matrix"]._level_map()
             # The priority the ticket will get (its workload weight).
             level = vals.get("priority_override") or matrix.get(
                 (vals.get("impact"), vals.get("urgency"))
             )
             category = Category.browse(vals.get("category_id"))
+            to_assign.append(vals)
             requests.append(
                 (team, category.with_prefetch(categories._prefetch_ids), level)
             )
-        users = self._itsm_choose_assignees(requests)
+        users = self._itsm_choose_assignees(requests) if requests else []
         for vals, user in zip(to_assign, users, strict=True):
             if user:
                 vals["user_id"] = user.id

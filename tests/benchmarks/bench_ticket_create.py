@@ -52,6 +52,7 @@ the project's virtualenv from the repository root::
 import argparse
 import cProfile
 import pstats
+import statistics
 import time
 
 from benchlib import addons_path, build_database  # noqa: E402
@@ -385,6 +386,19 @@ def best(runs):
     return min(runs, key=lambda run: run[0])[:3]
 
 
+def round_ratios(results, batch, index):
+    """The ITSM/plain ratio of each round (measured one after the other, so
+    that the machine's other work disturbs both alike): median, lowest and
+    highest, as text."""
+    ratios = sorted(
+        itsm[index] / plain[index]
+        for plain, itsm in zip(
+            results[(batch, "plain")], results[(batch, "itsm")], strict=True
+        )
+    )
+    return f"{statistics.median(ratios):.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f})"
+
+
 def print_profile(profile, path):
     profile.dump_stats(path)
     stats = pstats.Stats(path)
@@ -451,7 +465,8 @@ def main():
 
     print(
         f"\nTicket creation (X-6): {args.n} tickets per run, best of "
-        f"{args.repeat}; {args.background} older tickets in each database."
+        f"{args.repeat} (and each round's ratio); {args.background} older "
+        "tickets in each database."
     )
     print(f"  plain: {plain_db} ({PLAIN_MODULES})")
     print(f"  ITSM:  {args.db} ({ITSM_MODULES})")
@@ -478,6 +493,10 @@ def main():
             f"{itsm_time / assigned_time:14.2f}x"
             f"{args.n / given_time:12.1f}{given_q / args.n:6.1f}"
             f"{given_time / assigned_time:15.2f}x  {verdict}"
+        )
+        print(
+            f"{'  per round':16}{'':32}{round_ratios(results, batch, 0):>12}"
+            f"  wall, ITSM/plain of the same round: median (lowest-highest)"
         )
         follow_up_cpu = min(results[(batch, "itsm")], key=lambda run: run[0])[3]
         print(
