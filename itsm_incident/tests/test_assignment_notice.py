@@ -93,6 +93,24 @@ class TestAssignmentNotice(ItsmCase):
             "with the default subtypes, as Odoo subscribes an assignee",
         )
 
+    def test_a_ticket_of_the_default_team_is_assigned_and_followed_too(self):
+        """No team in the values: the service desk team comes from the
+        company's default, the assignee right after the insert."""
+        self.env.company.itsm_default_team_id = self.team
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .with_context(tracking_disable=False)
+            .create({"name": "Phone line dead", "description": "x"})
+        )
+        self.env.cr.precommit.run()
+        self.assertEqual(ticket.team_id, self.team)
+        self.assertEqual(ticket.user_id, self.agent)
+        self.assertEqual(ticket.itsm_notice_user_id, self.agent)
+        self.assertNotIn(self.agent.partner_id, ticket.message_partner_ids)
+        self.send()
+        self.assertIn(self.agent.partner_id, ticket.message_partner_ids)
+        self.assertEqual(len(self.notices(self.agent, ticket)), 1)
+
     def test_the_cron_sends_one_notice_once(self):
         ticket = self.declare("Printer jams")
         self.assertEqual(self.send(), 2, "its notice and its follow-up")
