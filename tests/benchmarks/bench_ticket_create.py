@@ -13,7 +13,9 @@ assignment by skill and workload runs.
 
 Then, as a service desk agent, it creates ``-n`` tickets through the ORM:
 in ``--batch`` sized ``create()`` calls and one at a time, in both
-databases, flushing and running the pre-commit hooks (tracking) as a commit
+databases in turn (a ``create()`` in one, then in the other: the machine's
+other work falls on both alike, so that the ratio holds on a busy machine),
+flushing and running the pre-commit hooks (tracking) as a commit
 does after each ``create()`` (each its own transaction, as from the UI or
 a mail; ``--one-transaction``: once per run, as before), then rolling back,
 so that runs do not pile up. Plain tickets carry
@@ -291,54 +293,84 @@ def ticket_values(fixtures, count, itsm, assigned=False):
     return values
 
 
-def create_tickets(env, values, batch, profile=None, per_call=True):
-    """Seconds, SQL queries and CPU seconds to create the tickets as commits
-    would (flush, pre-commit hooks), then roll back; and the CPU seconds of
-    the follow-up cron (ITSM), run after each commit as the cron runner
-    does, not counted in the first three."""
-    Ticket = env["helpdesk.ticket"]
-    Cron = Ticket.with_user(odoo.SUPERUSER_ID)
-    # What the commit sets off: the crons that run right after it, as the
-    # superuser (absent from the plain database).
-    crons = [
-        getattr(Cron, name) for name in ("_cron_itsm_follow_up",) if hasattr(Cron, name)
-    ]
-    deferred = [0.0, 0, 0.0]  # seconds, queries, CPU seconds
+class Measure:
+    """Tickets created as commits would create them (flush, pre-commit
+    hooks), one ``create()`` of ``batch`` values at a time, then rolled back:
+    seconds, SQL queries and CPU seconds; and the CPU seconds of the
+    follow-up cron (ITSM), run after each commit as the cron runner does,
+    not counted in the first three. Steps of two measures may alternate
+    (:func:`interleave`)."""
 
-    def run_after_commit():
-        if not crons:
-            return
-        cpu, queries = time.process_time(), env.cr.sql_log_count
-        start = time.perf_counter()
-        for cron in crons:
+    def __init__(self, env, values, batch, profile=None, per_call=True):
+        self.env = env
+        self.values = values
+        self.batch = batch
+        self.profile = profile
+        self.per_call = per_call
+        self.steps = range(0, len(values), batch)
+        # What the commit sets off: the crons that run right after it, as
+        # the superuser (absent from the plain database).
+        cron = env["helpdesk.ticket"].with_user(odoo.SUPERUSER_ID)
+        self.crons = [
+            getattr(cron, name)
+            for name in ("_cron_itsm_follow_up",)
+            if hasattr(cron, name)
+        ]
+        self.totals = [0.0, 0, 0.0]  # seconds, queries, CPU seconds
+        self.deferred = [0.0, 0, 0.0]
+
+    def _timed(self, totals, function):
+        cr = self.env.cr
+        cpu, queries, start = time.process_time(), cr.sql_log_count, time.perf_counter()
+        if self.profile and totals is self.totals:
+            self.profile.enable()
+        function()
+        if self.profile and totals is self.totals:
+            self.profile.disable()
+        totals[0] += time.perf_counter() - start
+        totals[1] += cr.sql_log_count - queries
+        totals[2] += time.process_time() - cpu
+
+    def _commit_hooks(self):
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
+    def _follow_up(self):
+        for cron in self.crons:
             cron()
-        env.flush_all()
-        deferred[0] += time.perf_counter() - start
-        deferred[1] += env.cr.sql_log_count - queries
-        deferred[2] += time.process_time() - cpu
+        self.env.flush_all()
 
-    queries = env.cr.sql_log_count
-    if profile:
-        profile.enable()
-    cpu = time.process_time()
-    start = time.perf_counter()
-    for index in range(0, len(values), batch):
-        Ticket.create(values[index : index + batch])
-        if per_call:
-            # Each create() its own transaction, as from the UI or a mail.
-            env.flush_all()
-            env.cr.precommit.run()
-            run_after_commit()
-    env.flush_all()
-    env.cr.precommit.run()
-    run_after_commit()
-    elapsed = time.perf_counter() - start - deferred[0]
-    cpu = time.process_time() - cpu - deferred[2]
-    if profile:
-        profile.disable()
-    queries = env.cr.sql_log_count - queries - deferred[1]
-    env.cr.rollback()
-    return elapsed, queries, cpu, deferred[2]
+    def step(self, index):
+        """Create the ``index``-th batch (each create() its own transaction,
+        as from the UI or a mail, unless ``per_call`` is off)."""
+        start = self.steps[index]
+
+        def create():
+            self.env["helpdesk.ticket"].create(self.values[start : start + self.batch])
+            if self.per_call:
+                self._commit_hooks()
+
+        self._timed(self.totals, create)
+        if self.per_call and self.crons:
+            self._timed(self.deferred, self._follow_up)
+
+    def finish(self):
+        self._timed(self.totals, self._commit_hooks)
+        if self.crons:
+            self._timed(self.deferred, self._follow_up)
+        self.env.cr.rollback()
+        return (*self.totals, self.deferred[2])
+
+
+def interleave(*measures):
+    """Run the measures' steps in turn (one batch of each, then the next),
+    so that the machine's other work falls on all of them alike; return
+    their results."""
+    for index in range(max(len(measure.steps) for measure in measures)):
+        for measure in measures:
+            if index < len(measure.steps):
+                measure.step(index)
+    return [measure.finish() for measure in measures]
 
 
 class Database:
@@ -357,8 +389,11 @@ class Database:
         )
 
     def measure(self, count, batch, assigned=False, profile=None):
+        return interleave(self.measurer(count, batch, assigned, profile))[0]
+
+    def measurer(self, count, batch, assigned=False, profile=None):
         values = ticket_values(self.fixtures, count, self.itsm, assigned)
-        return create_tickets(self.env, values, batch, profile, self.per_call)
+        return Measure(self.env, values, batch, profile, self.per_call)
 
     def check(self):
         """The measured logic runs: ITSM tickets get an assignee by load,
@@ -387,9 +422,8 @@ def best(runs):
 
 
 def round_ratios(results, batch, index):
-    """The ITSM/plain ratio of each round (measured one after the other, so
-    that the machine's other work disturbs both alike): median, lowest and
-    highest, as text."""
+    """The ITSM/plain ratio of each round (both measured in turn, a
+    ``create()`` of each): median, lowest and highest, as text."""
     ratios = sorted(
         itsm[index] / plain[index]
         for plain, itsm in zip(
@@ -440,22 +474,28 @@ def main():
     plain = Database(plain_db, False, args.background)
     itsm = Database(args.db, True, args.background)
     plain.per_call = itsm.per_call = not args.one_transaction
-    modes = [
-        ("plain", plain, {}),
-        ("itsm", itsm, {}),
-        ("plain_assigned", plain, {"assigned": True}),
-        ("itsm_assigned", itsm, {"assigned": True}),
+    # Pairs measured together, a batch of one then a batch of the other.
+    pairs = [
+        (("plain", "itsm"), {}),
+        (("plain_assigned", "itsm_assigned"), {"assigned": True}),
     ]
     plain.check()
     itsm.check()
     results = {}
     for batch in (args.batch, 1):
-        for _name, database, options in modes:  # warm caches and plans
-            database.measure(min(50, args.n), min(batch, 10), **options)
+        for _names, options in pairs:  # warm caches and plans
+            interleave(
+                plain.measurer(min(50, args.n), min(batch, 10), **options),
+                itsm.measurer(min(50, args.n), min(batch, 10), **options),
+            )
         for _run in range(args.repeat):
-            for name, database, options in modes:
-                run = database.measure(args.n, batch, **options)
-                results.setdefault((batch, name), []).append(run)
+            for names, options in pairs:
+                runs = interleave(
+                    plain.measurer(args.n, batch, **options),
+                    itsm.measurer(args.n, batch, **options),
+                )
+                for name, run in zip(names, runs, strict=True):
+                    results.setdefault((batch, name), []).append(run)
     profile = None
     if args.profile:
         profile = cProfile.Profile()
