@@ -101,15 +101,16 @@ class ItsmTicketAssignment(models.AbstractModel):
         if not unassigned:
             return
         # Read together: one query for all the teams, one for all the
-        # categories.
-        teams = Team.browse({vals["team_id"] for vals in unassigned})
+        # categories. sudo: the team's company decides whether to assign,
+        # whoever creates the ticket; only the choice leaves this method.
+        teams = Team.sudo().browse({vals["team_id"] for vals in unassigned})
         categories = Category.browse(
             {vals["category_id"] for vals in unassigned if vals.get("category_id")}
         )
         matrix = self.env["itsm.priority.matrix"]._level_map()
         to_assign, requests = [], []
         for vals in unassigned:
-            team = Team.browse(vals["team_id"]).with_prefetch(teams._prefetch_ids)
+            team = teams.browse(vals["team_id"]).with_prefetch(teams._prefetch_ids)
             company = (
                 team.company_id
                 or self.env["res.company"].browse(vals.get("company_id"))
