@@ -100,8 +100,8 @@ class HelpdeskTicket(models.Model):
     def _compute_stage_id(self):
         """helpdesk_mgmt's: the stage stays while the team's stages include
         it, else the team's first. The same, with one search per team, not
-        per ticket (it runs whenever the assignee changes, e.g. for every
-        ticket the assignment by workload writes)."""
+        per ticket (it runs for every ticket created, and again whenever its
+        team changes)."""
         for team, tickets in self.grouped("team_id").items():
             applicable = team._get_applicable_stages()
             for ticket in tickets:

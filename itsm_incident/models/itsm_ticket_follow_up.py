@@ -65,12 +65,11 @@ class ItsmTicketFollowUp(models.AbstractModel):
             self.env.cr, self._table, "itsm_follow_up_pending", batch_size
         )
         self.invalidate_model(["itsm_follow_up_pending"])
-        tickets = (
-            self.with_context(active_test=False)
-            .browse([row[0] for row in rows])
-            .exists()
-        )
-        tickets._itsm_follow_up()
+        # The claimed rows exist: the UPDATE that cleared their marks holds
+        # them.
+        self.with_context(active_test=False).browse(
+            [row[0] for row in rows]
+        )._itsm_follow_up()
         return len(rows), remaining
 
     def _itsm_follow_up(self):
