@@ -4,7 +4,7 @@
     "name": "ITSM Incident Management",
     "summary": "IT service management on the OCA helpdesk: roles, service desk, "
     "incidents",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "license": "AGPL-3",
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
@@ -40,6 +40,7 @@
         "report/itsm_kpi_monthly_report.xml",
         "data/itsm_kpi_data.xml",
         "data/itsm_knowledge_data.xml",
+        "views/helpdesk_ticket_team_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_portal_templates.xml",
         "views/helpdesk_ticket_problem_views.xml",

@@ -76,8 +76,9 @@ class ItsmClosurePortal(CustomerPortal):
 
 
 class ItsmRating(Rating):
-    """Odoo's rating pages from the resolution notice: a ticket is rated
-    once, and only by its reporter's company (or the holder of the link)."""
+    """Odoo's rating pages from the resolution notice: an ITSM ticket is
+    rated once, and only by its reporter's company (or the holder of the
+    link)."""
 
     @http.route()
     def action_open_rating(self, token, rate, **kwargs):
@@ -94,7 +95,8 @@ class ItsmRating(Rating):
 
     def _itsm_rating_refusal(self, token):
         rating, record_sudo = self._get_rating_and_record(token)
-        if rating.res_model != "helpdesk.ticket":
+        if rating.res_model != "helpdesk.ticket" or not record_sudo.is_itsm:
+            # A plain team's ticket is rated as in helpdesk_mgmt_rating.
             return None
         user = request.env.user
         if (

@@ -1,4 +1,4 @@
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import http
 from odoo.exceptions import AccessError, MissingError
@@ -34,10 +34,16 @@ class ItsmHelpdeskTicketController(HelpdeskTicketController):
         ticket_id, stage_id = kw.get("ticket_id", ""), kw.get("stage_id", "")
         if not (ticket_id.isdigit() and stage_id.isdigit()):
             raise NotFound()
+        ticket = request.env["helpdesk.ticket"].browse(int(ticket_id))
         try:
-            request.env["helpdesk.ticket"].browse(int(ticket_id)).check_access("read")
+            ticket.check_access("read")
         except (AccessError, MissingError) as error:
             raise NotFound() from error
+        stage = request.env["helpdesk.ticket.stage"].browse(int(stage_id)).exists()
+        if ticket.is_itsm and stage.itsm_closed_loop:
+            # An ITSM ticket is done once its reporter confirms the
+            # resolution (INC-12), not by a button of the portal.
+            raise Forbidden()
         return super().support_ticket_close(**kw)
 
     def _get_create_new_ticket_values(self, **kw):
@@ -56,6 +62,21 @@ class ItsmHelpdeskTicketController(HelpdeskTicketController):
         for fname in ("impact", "urgency"):
             if kw.get(fname):
                 vals[fname] = kw[fname]
+        if kw.get("declaration_type") and not vals.get("team_id"):
+            # The service desk's form (it asks what is declared): the ITSM
+            # team of the category, else the company's service desk team.
+            # Without either the ticket stays a plain helpdesk ticket.
+            Team = request.env["helpdesk.ticket.team"]
+            company = request.env["res.company"].browse(vals["company_id"])
+            team = Team.browse(
+                Team._itsm_team_by_category().get(vals.get("category_id"))
+                # sudo: which team is the service desk is no secret.
+                or company.sudo().itsm_default_team_id.id
+            )
+            if team:
+                vals["team_id"] = team.id
+                # sudo: as helpdesk_mgmt, the team's first stage.
+                vals["stage_id"] = team.sudo()._get_applicable_stages()[:1].id
         return vals
 
     def _itsm_selection(self, fname):
@@ -124,6 +145,15 @@ class ItsmCustomerPortalHelpdesk(CustomerPortalHelpdesk):
                 {"ticket": reported, "page_name": "ticket"},
             )
         return super().portal_my_ticket(ticket_id, access_token=access_token, **kw)
+
+    def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
+        values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
+        if ticket.is_itsm:
+            # Done needs the reporter's confirmation of a resolution.
+            values["closed_stages"] = values["closed_stages"].filtered(
+                lambda stage: not stage.itsm_closed_loop
+            )
+        return values
 
     def _itsm_own_security_incident(self, ticket_id, access_token):
         """The security incident ``ticket_id`` if the current user reported

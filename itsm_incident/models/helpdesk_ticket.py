@@ -35,6 +35,17 @@ class HelpdeskTicket(models.Model):
         "itsm.ticket.assignment",
     ]
 
+    # ITSM applies to the tickets of ITSM teams; the others stay plain
+    # helpdesk_mgmt tickets.
+    is_itsm = fields.Boolean(
+        related="team_id.is_itsm",
+        store=True,
+        index=True,
+        string="ITSM ticket",
+        help="A ticket of an ITSM service desk team: screening, priority "
+        "matrix, SLA clocks, escalation and the closed loop apply to it.",
+    )
+
     # Classification (INC-4)
     nature_id = fields.Many2one(
         "itsm.event.nature", string="Event Nature", tracking=True, index=True
@@ -114,10 +125,15 @@ class HelpdeskTicket(models.Model):
             if ticket.nature_id.department_id:
                 ticket.responsible_department_id = ticket.nature_id.department_id
 
-    @api.depends("impact", "urgency", "priority_override")
+    @api.depends("impact", "urgency", "priority_override", "is_itsm")
     def _compute_itsm_priority(self):
+        """The matrix's cell, or the manager's override; none for a plain
+        ticket (no ITSM priority, no SLA clocks)."""
         matrix = self.env["itsm.priority.matrix"]._level_map()
         for ticket in self:
+            if not ticket.is_itsm:
+                ticket.itsm_priority = False
+                continue
             # sudo: the override is a manager-only field, but everyone's
             # ticket shows the priority it gives.
             override = ticket.sudo().priority_override
@@ -232,10 +248,32 @@ class HelpdeskTicket(models.Model):
     # Helpers
     # ------------------------------------------------------------------
 
+    def _itsm_only(self, vals=None):
+        """These tickets that are ITSM tickets, once ``vals`` are written
+        (a new team in them decides)."""
+        if vals and "team_id" in vals:
+            team = self.env["helpdesk.ticket.team"].browse(vals["team_id"])
+            # sudo: whether a team is ITSM is not a secret of the team.
+            return self if team.sudo().is_itsm else self.browse()
+        return self.filtered("is_itsm")
+
+    @api.model
+    def _itsm_vals_are_itsm(self, vals_list):
+        """For each of these create values: is the ticket an ITSM ticket
+        (its team is)? The teams are read together."""
+        # sudo: whether a team is ITSM is not a secret of the team.
+        teams = (
+            self.env["helpdesk.ticket.team"]
+            .sudo()
+            .browse({vals["team_id"] for vals in vals_list if vals.get("team_id")})
+        )
+        itsm = set(teams.filtered("is_itsm").ids)
+        return [vals.get("team_id") in itsm for vals in vals_list]
+
     @api.model
     def _itsm_follow_matrix(self, cells):
         """Open tickets of changed matrix cells take the new priority."""
-        domain = [("stage_id.closed", "=", False)]
+        domain = [("is_itsm", "=", True), ("stage_id.closed", "=", False)]
         pairs = [
             ["&", ("impact", "=", cell.impact), ("urgency", "=", cell.urgency)]
             for cell in cells
@@ -281,13 +319,19 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """A message to a team's alias is a declaration of the e-mail channel,
-        reported by its sender: the contact with that address, or a new one.
+        """A message to an ITSM team's alias is a declaration of the e-mail
+        channel, reported by its sender: the contact with that address, or a
+        new one.
 
         helpdesk_mgmt sets the channel only under its fetchmail cron; every
         gateway route (fetchmail, a mail relay posting to ``/mail/incoming``)
         comes here."""
         values = dict(custom_values or {})
+        team = self.env["helpdesk.ticket.team"].browse(values.get("team_id"))
+        # sudo: whether the alias's team is ITSM is not a secret of the team.
+        if not team.sudo().is_itsm:
+            # A plain team's alias: helpdesk_mgmt's own intake.
+            return super().message_new(msg_dict, custom_values=custom_values)
         if not values.get("channel_id"):
             channel = self.env.ref(
                 "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False

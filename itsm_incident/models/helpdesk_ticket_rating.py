@@ -49,11 +49,21 @@ class HelpdeskTicket(models.Model):
         subtype_xmlid=None,
         notify_delay_send=False,
     ):
-        """A rating is given once: a second one is refused. Rating a
-        resolved ticket confirms its resolution."""
+        """An ITSM ticket is rated once: a second rating is refused. Rating
+        a resolved ticket confirms its resolution. A plain team's ticket is
+        rated as in helpdesk_mgmt_rating."""
         if token and not rating:
             rating = self.env["rating.rating"].search(
                 [("access_token", "=", token)], limit=1
+            )
+        if not self.is_itsm:
+            return super().rating_apply(
+                rate,
+                token=token,
+                rating=rating,
+                feedback=feedback,
+                subtype_xmlid=subtype_xmlid,
+                notify_delay_send=notify_delay_send,
             )
         if rating and rating.consumed:
             raise UserError(

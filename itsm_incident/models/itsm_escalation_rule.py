@@ -147,7 +147,8 @@ class ItsmEscalationRule(models.Model):
             # sudo: stages are configuration; only their ids are used.
             self.env["helpdesk.ticket.stage"].sudo().search([("closed", "=", False)])
         )
-        domain = [("stage_id", "in", open_stages.ids)]
+        # ITSM tickets only: plain teams have no ladder.
+        domain = [("stage_id", "in", open_stages.ids), ("is_itsm", "=", True)]
         if self.trigger == "unacknowledged":
             domain += [("acknowledged_date", "=", False), ("create_date", "<=", since)]
         elif self.trigger == "unresolved":

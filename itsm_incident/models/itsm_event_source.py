@@ -410,8 +410,12 @@ class ItsmEventSource(models.Model):
         log every note in one batch."""
         new = [incident for incident in incidents if not incident.ticket]
         if new:
-            tickets = self.env["helpdesk.ticket"].create(
-                [incident.values for incident in new]
+            # Monitoring feeds the service desk: the company's service desk
+            # team when neither the source nor the category names another.
+            tickets = (
+                self.env["helpdesk.ticket"]
+                .with_context(itsm_service_desk=True)
+                .create([incident.values for incident in new])
             )
             for incident, ticket in zip(new, tickets, strict=True):
                 incident.ticket = ticket

@@ -64,15 +64,25 @@ class ItsmTicketAssignment(models.AbstractModel):
 
     @api.model
     def _itsm_assignment_defaults(self, values, fields_list):
+        """In the Service Desk (context ``itsm_service_desk``), a new ticket
+        goes to the company's service desk team; an ITSM team's ticket is
+        assigned by skill and workload instead of to its creator. Elsewhere
+        helpdesk_mgmt's defaults stand."""
         company = (
             self.env["res.company"].browse(values.get("company_id")) or self.env.company
         )
-        if company.itsm_auto_assign:
+        if (
+            self.env.context.get("itsm_service_desk")
+            and "team_id" in fields_list
+            and not values.get("team_id")
+            and company.itsm_default_team_id
+        ):
+            values["team_id"] = company.itsm_default_team_id.id
+        team = self.env["helpdesk.ticket.team"].browse(values.get("team_id"))
+        # sudo: whether a team is ITSM is not a secret of the team.
+        if company.itsm_auto_assign and team.sudo().is_itsm:
             # Assignment by skill and workload replaces "assign to the creator".
             values.pop("user_id", None)
-        if "team_id" in fields_list and not values.get("team_id"):
-            if company.itsm_default_team_id:
-                values["team_id"] = company.itsm_default_team_id.id
 
     @api.model
     def _itsm_assignment_prepare_create(self, vals_list):
@@ -93,10 +103,21 @@ class ItsmTicketAssignment(models.AbstractModel):
                 )
                 if team:
                     vals["team_id"] = team.id
+        if any("team_id" not in vals for vals in vals_list):
+            # The default team (the service desk's in the Service Desk) in
+            # the values: whether the ticket is ITSM is known from here on.
+            default_team = self.default_get(["team_id"]).get("team_id")
+            if default_team:
+                for vals in vals_list:
+                    vals.setdefault("team_id", default_team)
+        # Only ITSM teams' tickets: a plain team keeps helpdesk_mgmt's
+        # assignment.
         unassigned = [
             vals
-            for vals in vals_list
-            if vals.get("team_id") and not vals.get("user_id")
+            for vals, is_itsm in zip(
+                vals_list, self._itsm_vals_are_itsm(vals_list), strict=True
+            )
+            if is_itsm and not vals.get("user_id")
         ]
         if not unassigned:
             return
@@ -196,7 +217,7 @@ class ItsmTicketAssignment(models.AbstractModel):
         # A team that came from a default (not in the values): assigned
         # before mail.thread's create ends, as part of the creation.
         tickets = super().create(vals_list)
-        tickets.filtered(lambda t: t.team_id and not t.user_id)._itsm_assign_by_load()
+        tickets.filtered(lambda t: t.is_itsm and not t.user_id)._itsm_assign_by_load()
         return tickets
 
     def _itsm_assign_by_load(self):

@@ -15,9 +15,11 @@ class ItsmTicketClosure(models.AbstractModel):
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
             if stage.closed:
                 # The blockers may depend on the stage the ticket goes to.
-                self.filtered(lambda t: not t.stage_id.closed).with_context(
-                    itsm_closing_stage_id=stage.id
-                )._itsm_check_closable()
+                # Only ITSM tickets: a plain team's ticket closes as in
+                # helpdesk_mgmt.
+                self._itsm_only(vals).filtered(
+                    lambda t: not t.stage_id.closed
+                ).with_context(itsm_closing_stage_id=stage.id)._itsm_check_closable()
         return super().write(vals)
 
     def _itsm_check_closable(self):

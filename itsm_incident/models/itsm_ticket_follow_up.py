@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import create_index
+from odoo.tools import SQL, create_index
 
 from ..tools.after_commit import TICKET_FOLLOW_UP, claim_marks, trigger_after_commit
 
@@ -43,14 +43,31 @@ class ItsmTicketFollowUp(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            vals["itsm_follow_up_pending"] = True
+        # ITSM tickets only: plain tickets have none of it.
+        for vals, is_itsm in zip(
+            vals_list, self._itsm_vals_are_itsm(vals_list), strict=True
+        ):
+            if is_itsm:
+                vals["itsm_follow_up_pending"] = True
         tickets = super().create(vals_list)
-        trigger_after_commit(self.env, TICKET_FOLLOW_UP)
+        # A team that came from no value (helpdesk_mgmt's, from the
+        # assignee's teams): marked after the insert, a technical mark.
+        late = tickets.filtered(lambda t: t.is_itsm and not t.itsm_follow_up_pending)
+        if late:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET itsm_follow_up_pending = TRUE WHERE id = ANY(%s)",
+                    SQL.identifier(self._table),
+                    late.ids,
+                )
+            )
+            late.invalidate_recordset(["itsm_follow_up_pending"])
+        if late or any(vals.get("itsm_follow_up_pending") for vals in vals_list):
+            trigger_after_commit(self.env, TICKET_FOLLOW_UP)
         return tickets
 
     def write(self, vals):
-        if vals.get("impact") == "severe":
+        if vals.get("impact") == "severe" and self._itsm_only(vals):
             vals = dict(vals, itsm_follow_up_pending=True)
             trigger_after_commit(self.env, TICKET_FOLLOW_UP)
         return super().write(vals)

@@ -98,7 +98,7 @@ class ItsmTicketResolution(models.AbstractModel):
             self._itsm_check_handler()
         stage = self.env["helpdesk.ticket.stage"].browse(vals.get("stage_id"))
         if stage.itsm_resolved:
-            resolving = self.filtered(lambda t: t.stage_id != stage)
+            resolving = self._itsm_only(vals).filtered(lambda t: t.stage_id != stage)
             resolving._itsm_check_resolvable(vals)
             # Stamped first: the resolution notice, sent on entering the
             # stage, says when the ticket closes by itself.

@@ -156,7 +156,7 @@ class ItsmTicketSla(models.AbstractModel):
         return result
 
     def write(self, vals):
-        watched = {"itsm_priority", "stage_id", "acknowledged_date"}
+        watched = {"itsm_priority", "stage_id", "acknowledged_date", "team_id"}
         if not watched & set(vals) and not (
             {"impact", "urgency", "priority_override"} & set(vals)
         ):
@@ -179,6 +179,17 @@ class ItsmTicketSla(models.AbstractModel):
         for ticket in self:
             priority, stage, acknowledged = before[ticket.id]
             clocks = by_ticket.get(ticket.id, Deadline).grouped("kind")
+            if not ticket.is_itsm:
+                # Moved to a plain team: its clocks wait (and resume if it
+                # comes back to an ITSM team).
+                by_ticket.get(ticket.id, Deadline)._pause(at=now)
+                continue
+            if not priority and clocks and ticket.itsm_priority:
+                # Back from a plain team.
+                if not ticket.stage_id.itsm_pause_sla:
+                    by_ticket[ticket.id]._resume(at=now)
+                ticket._itsm_sla_retarget(clocks)
+                continue
             if ticket.itsm_priority and not clocks:
                 started |= ticket
                 continue

@@ -127,5 +127,6 @@ class ItsmKpiReport(models.Model):
                    (SELECT count(*) FROM itsm_escalation_log l
                      WHERE l.ticket_id = t.id)::int AS escalation_level
               FROM helpdesk_ticket t
+             WHERE t.is_itsm
             """
         )

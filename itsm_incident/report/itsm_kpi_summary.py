@@ -121,6 +121,7 @@ class ItsmKpiSummary(models.Model):
              LEFT JOIN (SELECT ticket_id, count(*) AS level
                           FROM itsm_escalation_log
                       GROUP BY ticket_id) e ON e.ticket_id = t.id
+                 WHERE t.is_itsm
               GROUP BY %(keys)s, 8
               ) g
             """,

@@ -19,3 +19,10 @@ from . import test_knowledge
 from . import test_knowledge_portal
 from . import test_escalation_share
 from . import test_assignment_notice
+from . import test_closure
+from . import test_closure_portal
+from . import test_kpi
+from . import test_kpi_dashboard
+from . import test_kpi_monthly_report
+from . import test_supervision
+from . import test_itsm_team

@@ -17,7 +17,11 @@ class ItsmCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        # As in the Service Desk app: new teams are ITSM teams, new tickets
+        # go to the company's service desk team.
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, itsm_service_desk=True)
+        )
         roles = {
             "reporter": "itsm_incident.group_itsm_reporter",
             "other_reporter": "itsm_incident.group_itsm_reporter",

@@ -63,7 +63,9 @@ class TestConcurrentSweeps(RealTransactionsCase):
         super().setUp()
 
         def prepare(env):
-            team = env["helpdesk.ticket.team"].create({"name": "Concurrency team"})
+            team = env["helpdesk.ticket.team"].create(
+                {"name": "Concurrency team", "is_itsm": True}
+            )
             rule = env["itsm.escalation.rule"].create(
                 {
                     "name": "Concurrency rung",
@@ -133,6 +135,7 @@ class TestConcurrentAssigneeNotices(RealTransactionsCase):
             team = env["helpdesk.ticket.team"].create(
                 {
                     "name": "Notice race team",
+                    "is_itsm": True,
                     "user_ids": [(6, 0, env.ref("base.user_admin").ids)],
                 }
             )

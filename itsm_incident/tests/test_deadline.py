@@ -12,8 +12,12 @@ class TestTrackedDeadline(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.office = office_calendar(cls.env, "Office 9-18")
+        # The clocks of an ITSM team's ticket.
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {"name": "Service desk", "is_itsm": True}
+        )
         cls.ticket = cls.env["helpdesk.ticket"].create(
-            {"name": "Mail server down", "description": "x"}
+            {"name": "Mail server down", "description": "x", "team_id": cls.team.id}
         )
         cls.Deadline = cls.env["itsm.deadline"]
 
@@ -139,6 +143,7 @@ class TestTrackedDeadline(TransactionCase):
                     {
                         "name": f"Printer {i} offline",
                         "description": "x",
+                        "team_id": self.team.id,
                         "impact": "minor",
                         "urgency": "low",
                     }

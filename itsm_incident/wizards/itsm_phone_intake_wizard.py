@@ -62,7 +62,9 @@ class ItsmPhoneIntakeWizard(models.TransientModel):
                     "Who is calling? Choose the caller or type the contact person."
                 )
             )
-        Ticket = self.env["helpdesk.ticket"]
+        # A call to the service desk: the company's service desk team when
+        # neither the caller nor the category names another.
+        Ticket = self.env["helpdesk.ticket"].with_context(itsm_service_desk=True)
         vals = self._prepare_ticket_vals()
         if self.declaration_type != "security_incident" or self.env.user.has_group(
             "itsm_incident.group_itsm_security"

@@ -69,6 +69,7 @@ TICKET_COLUMNS = {
     "responsible_department_id": "(%(departments)s)[1 + (i / 7) %% {departments}]",
     "category_id": "(%(categories)s)[1 + (i / 3) %% {categories}]",
     "team_id": "(%(teams)s)[1 + i %% {teams}]",
+    "is_itsm": "true",
     "user_id": "(%(handlers)s)[1 + (i / 5) %% {handlers}]",
     "channel_id": "(%(channels)s)[1 + i %% array_length(%(channels)s, 1)]",
     "declaration_type": "(ARRAY['incident', 'incident', 'incident', "
@@ -135,7 +136,7 @@ def setup_org(env):
         [{"name": f"Category {n}"} for n in range(CATEGORIES)]
     )
     teams = env["helpdesk.ticket.team"].create(
-        [{"name": f"Team {n}"} for n in range(TEAMS)]
+        [{"name": f"Team {n}", "is_itsm": True} for n in range(TEAMS)]
     )
     resolver = env.ref("itsm_incident.group_itsm_resolver")
     handlers = env["res.users"].create(

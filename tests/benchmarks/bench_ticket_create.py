@@ -178,6 +178,7 @@ def create_fixtures(env, itsm, background):
             "name": BENCH_TEAM,
             "user_ids": [Command.set(members.ids)],
             "category_ids": [Command.set(tops.ids)],
+            **({"is_itsm": True} if itsm else {}),
         }
     )
     env.flush_all()
@@ -218,6 +219,7 @@ def insert_background_tickets(env, team, count):
         "write_date": "now() - i * interval '1 minute'",
         "last_stage_update": "now() - i * interval '1 minute'",
         # ITSM columns, when the table has them.
+        "is_itsm": "true",
         "declaration_type": "'incident'",
         "screening_state": "'valid'",
         "impact": "(ARRAY['minor', 'moderate', 'severe'])[1 + i %% 3]",
