@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import create_index
 
 from .itsm_grade_rule import GRADES
@@ -200,6 +200,12 @@ class HelpdeskTicket(models.Model):
         for vals in vals_list:
             self._itsm_screening_prepare_vals(vals)
         self._itsm_assignment_prepare_create(vals_list)
+        for vals, is_itsm in zip(
+            vals_list, self._itsm_vals_are_itsm(vals_list), strict=True
+        ):
+            if is_itsm:
+                # The stars follow the ITSM priority (INC-5).
+                vals.pop("priority", None)
         tickets = super().create(vals_list)
         tickets.filtered("urgent")._itsm_start_emergency()
         return tickets
@@ -233,6 +239,14 @@ class HelpdeskTicket(models.Model):
         return done
 
     def write(self, vals):
+        # An ITSM ticket's stars show its ITSM priority (INC-5): they follow
+        # the matrix or the manager's override, never a free edit. Plain
+        # teams' tickets keep helpdesk_mgmt's stars.
+        stars = vals.get("priority")
+        itsm = self._itsm_only(vals) if "priority" in vals else self.browse()
+        if itsm:
+            vals = {key: value for key, value in vals.items() if key != "priority"}
+            (self - itsm).write({"priority": stars})
         # Before the clocks follow the urgency and the stage.
         self._itsm_screening_prepare_vals(vals)
         self._itsm_assignment_prepare_write(vals)
@@ -242,6 +256,14 @@ class HelpdeskTicket(models.Model):
         result = super().write(vals)
         if newly_urgent:
             newly_urgent._itsm_start_emergency()
+        if itsm.filtered(lambda ticket: ticket.priority != stars):
+            raise UserError(
+                self.env._(
+                    "The priority of a service desk ticket follows its impact and "
+                    "urgency (the priority matrix); an ITSM manager may override "
+                    "it with a reason."
+                )
+            )
         return result
 
     # ------------------------------------------------------------------

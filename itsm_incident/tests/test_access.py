@@ -127,10 +127,11 @@ class TestRoleAccess(ItsmCase):
             self.ticket_reporter,
             "only the tickets of the department they head",
         )
-        self.ticket_reporter.with_user(self.users["department_head"]).priority = "3"
-        self.assertEqual(self.ticket_reporter.priority, "3")
+        head = self.users["department_head"]
+        self.ticket_reporter.with_user(head).contact_phone = "+86 10 5555 0100"
+        self.assertEqual(self.ticket_reporter.contact_phone, "+86 10 5555 0100")
         with self.assertRaises(AccessError):
-            self.ticket_other.with_user(self.users["department_head"]).priority = "3"
+            self.ticket_other.with_user(head).contact_phone = "+86 10 5555 0100"
 
     def test_division_leader_sees_sub_departments(self):
         self.assertEqual(
@@ -148,8 +149,8 @@ class TestRoleAccess(ItsmCase):
         self.assertEqual(
             self.readable("risk_control", self.all_tickets), self.all_tickets
         )
-        self.ticket_other.with_user(self.users["risk_control"]).priority = "2"
-        self.assertEqual(self.ticket_other.priority, "2")
+        self.ticket_other.with_user(self.users["risk_control"]).contact_name = "Li Na"
+        self.assertEqual(self.ticket_other.contact_name, "Li Na")
         with self.assertRaises(AccessError):
             self.ticket_other.with_user(self.users["risk_control"]).unlink()
 
@@ -164,7 +165,7 @@ class TestRoleAccess(ItsmCase):
             self.readable("supervisor", self.all_tickets), self.all_tickets
         )
         with self.assertRaises(AccessError):
-            self.ticket_other.with_user(self.users["supervisor"]).priority = "3"
+            self.ticket_other.with_user(self.users["supervisor"]).contact_name = "Li"
 
     def test_portal_customer(self):
         with self.assertRaises(AccessError, msg="no back-office menus"):

@@ -3,6 +3,8 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import Form
 
 from .common import ItsmCase, follow_up, utc
 
@@ -57,6 +59,37 @@ class TestItsmTeam(ItsmCase):
         # The team form shows the flag.
         form = self.env["helpdesk.ticket.team"].get_views([(False, "form")])
         self.assertIn('name="is_itsm"', form["views"]["form"]["arch"])
+
+    def test_the_form_shows_the_service_desk_only_for_an_itsm_team(self):
+        with Form(self.env["helpdesk.ticket"].with_user(self.users["agent"])) as form:
+            form.name = "Badge does not open the door"
+            form.description = "Since this morning."
+            form.team_id = self.care_team
+            # helpdesk_mgmt's form: no declaration, matrix or screening.
+            for fname in ("impact", "urgency", "declaration_type", "nature_id"):
+                with self.subTest(fname=fname), self.assertRaises(AssertionError):
+                    setattr(form, fname, form._values[fname])
+            form.team_id = self.desk_team
+            form.impact = "moderate"
+            form.urgency = "high"
+            self.assertEqual(form.itsm_priority, "2")
+        self.assertTrue(form.record.is_itsm)
+
+    def test_the_stars_follow_the_itsm_priority_and_stay_free_elsewhere(self):
+        itsm = self.new_ticket(self.desk_team)  # severe × high: P1
+        care = self.new_ticket(self.care_team, priority="1")
+        self.assertEqual((itsm.itsm_priority, itsm.priority), ("1", "3"))
+        agent = self.users["agent"]
+        with self.assertRaises(UserError):
+            itsm.with_user(agent).write({"priority": "0", "name": "Renamed"})
+        self.assertEqual((itsm.priority, itsm.name), ("3", "Invoice address wrong"))
+        # The same stars (a client sending them back) are no change.
+        itsm.with_user(agent).write({"priority": "3", "urgency": "high"})
+        # The matrix moves them.
+        itsm.with_user(agent).write({"impact": "minor", "urgency": "low"})
+        self.assertEqual((itsm.itsm_priority, itsm.priority), ("4", "0"))
+        care.with_user(agent).priority = "2"
+        self.assertEqual(care.priority, "2", "helpdesk_mgmt's free stars")
 
     def test_a_plain_ticket_has_no_clocks_and_closes_as_in_helpdesk(self):
         with freeze_time(utc(2026, 11, 23, 9, 0)):
