@@ -28,6 +28,18 @@ class PortalCase(HttpCase, ItsmCase):
         return self.env["helpdesk.ticket"].sudo().search([])
 
     @staticmethod
+    def resolve_by(page):
+        """The resolution deadlines the page shows (ISO, UTC), where each
+        shows its date and time."""
+        return [
+            time.get("datetime")
+            for time in html.fromstring(page.content).xpath(
+                "//time[contains(@class, 'o_itsm_resolve_by')]"
+            )
+            if time.text_content().strip()
+        ]
+
+    @staticmethod
     def options(page, name):
         """The (value, label, selected) options of a <select> of the page."""
         return [
@@ -126,8 +138,12 @@ class TestPortal(PortalCase):
 
         page = self.url_open(f"/my/ticket/{ticket.id}")
         self.assertEqual(page.status_code, 200)
-        for expected in ("Service Request", "P3", "1 month", "Moderate", "Medium"):
+        for expected in ("Service Request", "P3", "Resolve by", "Moderate", "Medium"):
             self.assertIn(expected, page.text)
+        # The real deadline of the resolution clock, not a label.
+        self.assertEqual(
+            self.resolve_by(page), [ticket.resolution_deadline.isoformat()]
+        )
 
     def test_type_impact_and_urgency_are_optional(self):
         before = self.tickets()
@@ -198,9 +214,13 @@ class TestPortal(PortalCase):
         page = self.url_open("/my/tickets")
         self.assertEqual(page.status_code, 200)
         self.assertIn("Tills offline", page.text)
-        for expected in ("Type", "Priority", "Resolution target", "Incident", "P1"):
+        for expected in ("Type", "Priority", "Resolve by", "Incident", "P1"):
             self.assertIn(expected, page.text)
-        self.assertIn("1 day", page.text, "P1 is resolved within 24 hours")
+        self.assertIn(
+            self.ticket_customer.resolution_deadline.isoformat(),
+            self.resolve_by(page),
+            "the deadline of the P1's resolution",
+        )
 
     def test_another_company_ticket_stays_hidden(self):
         page = self.url_open("/my/tickets")

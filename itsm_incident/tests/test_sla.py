@@ -38,6 +38,28 @@ class TestTicketSla(ItsmCase):
         self.assertIn("Office 9-18", ticket.sla_explanation)
         self.assertEqual(ticket.sla_status, "on_track")
 
+    def test_s2_hours_are_hours_of_the_clock(self):
+        """S2: P1 < 24 hours and P2 < 72 hours are hours of the clock, not
+        working hours (three working days would mean Thursday)."""
+        with freeze_time(utc(2026, 11, 20, 18, 30)):  # Friday evening
+            p1 = self.new_ticket(impact="severe", urgency="high")
+            p2 = self.new_ticket(impact="moderate", urgency="high")
+        self.assertEqual(p1.itsm_priority, "1")
+        self.assertEqual(p1.resolution_deadline, utc(2026, 11, 21, 18, 30))
+        self.assertEqual(p2.itsm_priority, "2")
+        self.assertEqual(p2.resolution_deadline, utc(2026, 11, 23, 18, 30))
+        self.assertIn("24 × 7", p1.sla_explanation)
+        # An admin edits each level's targets and calendars.
+        levels = self.env["itsm.priority"].get_views([(False, "list")])
+        arch = levels["views"]["list"]["arch"]
+        for fname in (
+            "response_target_hours",
+            "response_calendar_id",
+            "resolution_target_hours",
+            "resolution_calendar_id",
+        ):
+            self.assertIn(f'name="{fname}"', arch)
+
     def test_a_ticket_without_priority_has_no_clock_until_classified(self):
         with freeze_time(utc(2026, 11, 23, 9, 0)):
             ticket = self.new_ticket(impact=False, urgency=False)

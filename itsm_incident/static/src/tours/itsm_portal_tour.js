@@ -57,8 +57,8 @@ registry.category("web_tour.tours").add("itsm_portal_new_ticket", {
             trigger: ".o_itsm_priority .badge:contains(P3)",
         },
         {
-            content: "… and its resolution target",
-            trigger: ".o_itsm_resolution_target:contains(1 month)",
+            content: "… and the deadline of its resolution",
+            trigger: ".o_itsm_resolution_target time.o_itsm_resolve_by:not(:empty)",
         },
         {
             content: "Back to the ticket list",
