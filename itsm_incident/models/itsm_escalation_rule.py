@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
@@ -8,7 +9,7 @@ from .itsm_ticket_screening import DECLARATION_TYPES
 
 TRIGGERS = [
     ("unacknowledged", "Not acknowledged for"),
-    ("unresolved", "Not resolved for"),
+    ("unresolved", "Not removed for"),
     ("recovered", "Recovered since"),
     ("sla_warning", "SLA warning share reached"),
     ("sla_breached", "SLA target breached"),
@@ -71,6 +72,11 @@ class ItsmEscalationRule(models.Model):
     )
     stage_ids = fields.Many2many(
         "helpdesk.ticket.stage", string="Stages", help="Empty: any open stage."
+    )
+    fault_only = fields.Boolean(
+        string="Faults only",
+        help="Only incidents marked as faults (故障, S4): monitoring alerts, "
+        "P1/P2 incidents and those the desk marks.",
     )
     # Threshold
     trigger = fields.Selection(TRIGGERS, required=True, default="unacknowledged")
@@ -152,7 +158,22 @@ class ItsmEscalationRule(models.Model):
         if self.trigger == "unacknowledged":
             domain += [("acknowledged_date", "=", False), ("create_date", "<=", since)]
         elif self.trigger == "unresolved":
-            domain += [("create_date", "<=", since)]
+            # Not removed (S4 不能处理): acknowledging does not stop it; a
+            # resolution awaiting confirmation, a recovery reported by the
+            # monitoring tool or waiting on the customer does.
+            waiting = (
+                # sudo: stages are configuration; only their ids are used.
+                self.env["helpdesk.ticket.stage"]
+                .sudo()
+                .search(
+                    ["|", ("itsm_resolved", "=", True), ("itsm_pause_sla", "=", True)]
+                )
+            )
+            domain += [
+                ("stage_id", "not in", waiting.ids),
+                ("event_recovered_date", "=", False),
+                ("create_date", "<=", since),
+            ]
         elif self.trigger == "recovered":
             domain += [("event_recovered_date", "<=", since)]
         elif self.trigger == "sla_share":
@@ -186,6 +207,8 @@ class ItsmEscalationRule(models.Model):
             domain += [("stage_id", "in", self.stage_ids.ids)]
         if self.min_recurrence:
             domain += [("recurrence_count", ">=", self.min_recurrence)]
+        if self.fault_only:
+            domain += [("is_fault", "=", True)]
         return domain
 
     def _run_due(self, now=None, batch_size=2000):
@@ -354,25 +377,42 @@ class ItsmEscalationRule(models.Model):
             result[ticket.id] = partners
         return result
 
+    def _by_recipient_lang(self, tickets, recipients):
+        """{language: {ticket id: recipients}}: each recipient reads the
+        notice in their own language (the sweep's when they have none)."""
+        by_lang = defaultdict(dict)
+        for ticket_id in tickets.ids:
+            for partner in recipients[ticket_id]:
+                lang = partner.lang or self.env.lang or "en_US"
+                partners = by_lang[lang].get(ticket_id, partner.browse())
+                by_lang[lang][ticket_id] = partners | partner
+        return by_lang
+
+    def _notice_context(self, lang):
+        """What a notice says of the rung that fired, in ``lang``: the rule's
+        name (it says when and why) and its threshold."""
+        return {
+            "itsm_escalation_rule": self.with_context(lang=lang).name,
+            "itsm_escalation_minutes": self.threshold_minutes,
+        }
+
     def _send_mails(self, tickets, recipients):
-        """One rendering per language and one batch of mails."""
+        """One rendering per recipients' language and one batch of mails."""
         template = self.mail_template_id
         cc = ",".join(filter(None, self.cc_group_id.users.mapped("email")))
         values = []
-        # Render only for tickets somebody will receive.
-        to_render = [ticket_id for ticket_id in tickets.ids if recipients[ticket_id]]
-        if not to_render:
-            return
-        for lang, (lang_template, res_ids) in template._classify_per_lang(
-            to_render
+        for lang, partners_by_ticket in self._by_recipient_lang(
+            tickets, recipients
         ).items():
-            del lang
-            subjects = lang_template._render_field("subject", res_ids)
-            bodies = lang_template._render_field("body_html", res_ids)
-            for res_id in res_ids:
-                partners = recipients[res_id]
-                if not partners:
-                    continue
+            res_ids = list(partners_by_ticket)
+            context = self._notice_context(lang)
+            subjects = template._render_field(
+                "subject", res_ids, set_lang=lang, add_context=context
+            )
+            bodies = template._render_field(
+                "body_html", res_ids, set_lang=lang, add_context=context
+            )
+            for res_id, partners in partners_by_ticket.items():
                 values.append(
                     {
                         "subject": subjects[res_id],
@@ -389,18 +429,20 @@ class ItsmEscalationRule(models.Model):
         self.env["mail.mail"].sudo().create(values)
 
     def _send_sms(self, tickets, recipients):
-        """One rendering per language and one batch of queued text messages
-        (Odoo's SMS gateway sends them)."""
+        """One rendering per recipients' language and one batch of queued
+        text messages (Odoo's SMS gateway sends them)."""
         values = []
-        to_render = [ticket_id for ticket_id in tickets.ids if recipients[ticket_id]]
-        if not to_render:
-            return
-        for _lang, (template, res_ids) in self.sms_template_id._classify_per_lang(
-            to_render
+        for lang, partners_by_ticket in self._by_recipient_lang(
+            tickets, recipients
         ).items():
-            bodies = template._render_field("body", res_ids)
-            for res_id in res_ids:
-                for partner in recipients[res_id]:
+            bodies = self.sms_template_id._render_field(
+                "body",
+                list(partners_by_ticket),
+                set_lang=lang,
+                add_context=self._notice_context(lang),
+            )
+            for res_id, partners in partners_by_ticket.items():
+                for partner in partners:
                     number = partner.mobile or partner.phone
                     if number:
                         values.append(

@@ -49,6 +49,30 @@ class ItsmTicketMonitoring(models.AbstractModel):
         copy=False,
         help="Counts the new alerts of a source beyond its flood guard.",
     )
+    is_fault = fields.Boolean(
+        string="Fault",
+        compute="_compute_is_fault",
+        store=True,
+        readonly=False,
+        tracking=True,
+        index=True,
+        help="A fault (故障, S4): an incident that has caused or may cause an "
+        "interruption or degradation of a service (operating system, network, "
+        "application, database). Monitoring alerts and P1/P2 incidents are "
+        "faults; the desk marks or unmarks the others. The fault ladder's "
+        "rules apply to faults.",
+    )
+
+    @api.depends("declaration_type", "event_source_id", "itsm_priority")
+    def _compute_is_fault(self):
+        """Monitoring alerts and P1/P2 incidents become faults; a fault stays
+        one (the desk unmarks it) when its priority is lowered."""
+        for ticket in self:
+            ticket.is_fault = ticket.declaration_type == "incident" and (
+                ticket.is_fault
+                or bool(ticket.event_source_id)
+                or ticket.itsm_priority in ("1", "2")
+            )
 
     @api.model
     def _itsm_open_event_incidents(self, source, fingerprints):

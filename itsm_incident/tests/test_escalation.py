@@ -6,6 +6,13 @@ from odoo.exceptions import ValidationError
 
 from .common import ItsmCase, close_the_loop, follow_up
 
+LADDER = {
+    "itsm_incident.escalation_rule_supervisor_5",
+    "itsm_incident.escalation_rule_department_manager_15",
+    "itsm_incident.escalation_rule_division_leader_30",
+    "itsm_incident.escalation_rule_all_departments_30",
+}
+
 
 class TestEscalationLadder(ItsmCase):
     """S4's fault ladder (INC-9): each rung fires once, to the people the org
@@ -40,6 +47,7 @@ class TestEscalationLadder(ItsmCase):
                 "name": "Core switch down",
                 "description": "x",
                 "declaration_type": "incident",
+                "is_fault": True,
                 "team_id": cls.desk_team.id,
                 "user_id": cls.users["resolver"].id,
                 "partner_id": cls.portal_company.id,
@@ -123,10 +131,83 @@ class TestEscalationLadder(ItsmCase):
         # One note per sweep: the two rungs of the 31st minute share one.
         self.assertEqual(len(notices), 3)
 
-    def test_an_acknowledged_fault_stops_the_handling_rungs(self):
-        self.fault.with_user(self.users["resolver"]).action_acknowledge()
-        self.sweep(20)
+    def test_acknowledging_does_not_silence_a_fault_not_removed(self):
+        """S4's rungs mean "not removed" (不能处理): a fault acknowledged at
+        2 minutes and still down climbs the ladder. (It used to stop it.)"""
+        with freeze_time(self.created + timedelta(minutes=2)):
+            self.fault.with_user(self.users["resolver"]).action_acknowledge()
+        self.sweep(16)
+        self.assertEqual(
+            self.fired(),
+            {
+                "itsm_incident.escalation_rule_supervisor_5",
+                "itsm_incident.escalation_rule_department_manager_15",
+            },
+        )
+        self.sweep(31)
+        self.assertEqual(self.fired(), LADDER)
+
+    def test_a_fault_resolved_at_10_minutes_climbs_no_further(self):
+        self.sweep(6)
+        with freeze_time(self.created + timedelta(minutes=10)):
+            close_the_loop(self.fault).with_user(
+                self.users["resolver"]
+            ).stage_id = self.env.ref("itsm_incident.helpdesk_ticket_stage_resolved")
+        self.sweep(60)
+        self.assertEqual(self.fired(), {"itsm_incident.escalation_rule_supervisor_5"})
+        self.assertFalse(self.mails_to(self.users["division_leader"].partner_id, "["))
+
+    def test_waiting_on_the_customer_is_not_unhandled(self):
+        with freeze_time(self.created + timedelta(minutes=1)):
+            self.fault.stage_id = self.env.ref(
+                "helpdesk_mgmt.helpdesk_ticket_stage_awaiting"
+            )
+        self.sweep(31)
         self.assertEqual(self.fired(), set())
+
+    def test_the_ladder_pages_for_faults_only(self):
+        Ticket = self.env["helpdesk.ticket"]
+        values = {"description": "x", "team_id": self.desk_team.id}
+        p1 = Ticket.create(
+            dict(values, name="Billing down", impact="severe", urgency="high")
+        )
+        p3 = Ticket.create(
+            dict(values, name="Printer jams", impact="moderate", urgency="medium")
+        )
+        request = Ticket.create(
+            dict(
+                values,
+                name="New laptop",
+                impact="severe",
+                urgency="high",
+                declaration_type="service_request",
+            )
+        )
+        self.assertEqual((p1.is_fault, p3.is_fault, request.is_fault), (1, 0, 0))
+        with freeze_time(p3.create_date + timedelta(minutes=31)):
+            self.env["itsm.deadline"]._cron_sweep()
+        self.assertEqual(self.fired(p3), set(), "a printer jam pages nobody")
+        self.assertEqual(self.fired(request), set())
+        self.assertIn(
+            "itsm_incident.escalation_rule_all_departments_30", self.fired(p1)
+        )
+
+    def test_each_recipient_reads_the_rung_in_their_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["itsm_incident"], ["zh_CN"])
+        leader = self.users["division_leader"]
+        leader.lang = "zh_CN"
+        self.sweep(31)
+        rule = self.env.ref("itsm_incident.escalation_rule_division_leader_30")
+        to_leader = self.mails_to(leader.partner_id, "升级")
+        self.assertEqual(len(to_leader), 1)
+        self.assertIn(rule.with_context(lang="zh_CN").name, to_leader.body_html)
+        manager = self.users["manager"]
+        to_manager = self.mails_to(manager.partner_id)
+        self.assertEqual(len(to_manager), 1)
+        self.assertIn(
+            "Fault not handled within 15 minutes", to_manager.body_html, "English"
+        )
 
     def test_a_closed_ticket_escalates_no_more(self):
         close_the_loop(self.fault).stage_id = self.env.ref(
