@@ -4,7 +4,7 @@
     "name": "ITSM Incident Management",
     "summary": "IT service management on the OCA helpdesk: roles, service desk, "
     "incidents",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "license": "AGPL-3",
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
@@ -18,6 +18,7 @@
         "sms",
         "base_tier_validation",
     ],
+    "external_dependencies": {"python": ["chinesecalendar"]},
     "data": [
         "security/itsm_incident_security.xml",
         "security/ir.model.access.csv",

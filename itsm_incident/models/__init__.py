@@ -7,6 +7,7 @@ from . import itsm_event_source
 from . import itsm_event_nature
 from . import itsm_makeup_workday
 from . import resource_calendar
+from . import resource_calendar_china_holidays
 from . import resource_calendar_attendance
 from . import resource_calendar_leaves
 from . import itsm_service_level

@@ -6,6 +6,7 @@ from . import test_tour
 from . import test_priority_matrix
 from . import test_screening
 from . import test_working_time
+from . import test_china_holidays
 from . import test_deadline
 from . import test_sla
 from . import test_escalation

@@ -1,2 +1,3 @@
 from . import after_commit
 from . import working_time
+from . import china_holidays
