@@ -10,6 +10,9 @@ from .itsm_priority_matrix import IMPACTS, URGENCIES
 # pylint: disable=unused-import
 from .itsm_ticket_screening import DECLARATION_TYPES, SCREENING_STATES  # noqa: F401
 
+# ITSM tickets a refused deletion names; a longer selection ends with "…".
+UNLINK_NAMED = 5
+
 
 class HelpdeskTicket(models.Model):
     _name = "helpdesk.ticket"
@@ -265,6 +268,23 @@ class HelpdeskTicket(models.Model):
                 )
             )
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_itsm(self):
+        """Archive, never delete (X-5): an incident's history (chatter,
+        clocks, escalations, review, improvement actions) is the audit
+        trail. Only the superuser deletes ITSM tickets; plain teams' tickets
+        keep helpdesk_mgmt's rights."""
+        itsm = self.browse() if self.env.su else self._itsm_only()
+        if itsm:
+            names = ", ".join(itsm[:UNLINK_NAMED].mapped("display_name"))
+            raise UserError(
+                self.env._(
+                    "ITSM tickets are never deleted, so that their history "
+                    "stays auditable: archive them instead (%(tickets)s).",
+                    tickets=names + (", …" if len(itsm) > UNLINK_NAMED else ""),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Helpers

@@ -369,7 +369,9 @@ class ItsmDeadline(models.Model):
     def _cron_sweep(self, batch_size=2000):
         """Warn and breach what is due, exactly once each, even with several
         workers: each deadline is claimed by one UPDATE … RETURNING. The
-        notes of one sweep are merged: one per record for all that fired."""
+        notes of one sweep are merged: one per record for all that fired.
+        A deadline whose record is gone is logged and removed, never stops
+        the sweep (``_split_orphans``)."""
         now = self._now()
         done = 0
         data = self.env.cr.precommit.data
@@ -385,8 +387,9 @@ class ItsmDeadline(models.Model):
                         break
                     done += len(claimed)
                     for res_model, deadlines in claimed.grouped("res_model").items():
-                        records = self.env[res_model].browse(deadlines.mapped("res_id"))
-                        records._itsm_deadline_event(event, deadlines)
+                        records, orphans = self._split_orphans(res_model, deadlines)
+                        if records:
+                            records._itsm_deadline_event(event, deadlines - orphans)
                     if len(claimed) < batch_size:
                         break
             done += self.env["itsm.escalation.rule"]._run_due(now)
@@ -395,6 +398,36 @@ class ItsmDeadline(models.Model):
         self.env["itsm.deadline.mixin"]._itsm_flush_notes(notes)
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         return done
+
+    @api.model
+    def _split_orphans(self, res_model, deadlines):
+        """(records, orphan deadlines) of deadlines of one model: the records
+        that still exist (one query), and the deadlines whose record is gone
+        (deleted by the superuser or in SQL: ``res_id`` cannot cascade).
+
+        The orphans are logged and deleted, not stopped: a clock only
+        measures its record, so without it there is nothing left to warn,
+        breach, show or report, and a stopped clock would still count as met
+        or breached wherever clocks are read. Deleting them is what a
+        cascade would have done, and the sweep never claims them again."""
+        if res_model in self.env:
+            records = self.env[res_model].browse(deadlines.mapped("res_id")).exists()
+        else:
+            # Its model is no longer installed: every record of it is gone.
+            records = None
+        existing = set(records.ids) if records else set()
+        orphans = deadlines.filtered(lambda d: d.res_id not in existing)
+        if orphans:
+            _logger.warning(
+                "Deadline sweep: the %s records %s are gone; their deadlines "
+                "%s are removed.",
+                res_model,
+                sorted(set(orphans.mapped("res_id"))),
+                orphans.ids,
+            )
+            # sudo: the clocks are the system's; users never write them.
+            orphans.sudo().unlink()
+        return records, orphans
 
     @api.model
     def _claim_sql(self, column, due_column, now, limit):

@@ -44,6 +44,19 @@ class ItsmDeadlineMixin(models.AbstractModel):
         for record in self:
             record.itsm_deadline_ids = by_record.get(record.id, deadlines[:0])
 
+    def unlink(self):
+        # The records' clocks go with them (``res_id`` is a Many2oneReference,
+        # which the database cannot cascade): no orphan is left to the sweep.
+        # sudo: the clocks are the system's; users never write them.
+        clocks = (
+            self.env["itsm.deadline"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        result = super().unlink()
+        clocks.unlink()
+        return result
+
     def _itsm_clocks_by_record(self):
         """{record id: itsm.deadline} for these records, in one query.
 

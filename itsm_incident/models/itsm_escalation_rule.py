@@ -2,7 +2,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .itsm_ticket_screening import DECLARATION_TYPES
@@ -139,6 +139,25 @@ class ItsmEscalationRule(models.Model):
                     self.env._("Rule “%s”: choose the users to notify.", rule.name)
                 )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_logged(self):
+        """A rung that fired keeps its log (which tickets it escalated and
+        when, X-5): archive it instead. One that never fired may go."""
+        # sudo: whether a rule fired, whatever the caller reads of the logs.
+        logged = (
+            self.env["itsm.escalation.log"]
+            .sudo()
+            ._read_group([("rule_id", "in", self.ids)], ["rule_id"])
+        )
+        if logged:
+            raise UserError(
+                self.env._(
+                    "These escalation rules have fired and their log must stay: "
+                    "archive them instead of deleting them (%(rules)s).",
+                    rules=", ".join(rule.display_name for (rule,) in logged),
+                )
+            )
+
     # ------------------------------------------------------------------
     # Engine
     # ------------------------------------------------------------------
@@ -215,7 +234,9 @@ class ItsmEscalationRule(models.Model):
         """Fire every due rung (of these rules, or of all active ones) once:
         one query per rule, each ticket claimed
         by inserting its log line (a unique constraint makes concurrent
-        workers and restarts harmless)."""
+        workers and restarts harmless). The tickets are selected from the
+        ticket table itself, so a clock left by a ticket that is gone fires
+        nothing and cannot stop the sweep."""
         now = now or fields.Datetime.now()
         # sudo: the sweep runs for every ticket, whoever triggers it; the
         # unique log line, not the caller's rights, decides what fires.

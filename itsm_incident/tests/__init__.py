@@ -27,3 +27,4 @@ from . import test_kpi_dashboard
 from . import test_kpi_monthly_report
 from . import test_supervision
 from . import test_itsm_team
+from . import test_archive

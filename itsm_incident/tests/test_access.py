@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 
 from .common import ItsmCase
@@ -114,8 +114,10 @@ class TestRoleAccess(ItsmCase):
             .create({"name": "Network"})
         )
         self.assertTrue(category.exists())
-        self.ticket_other.with_user(self.users["manager"]).unlink()
-        self.assertFalse(self.ticket_other.exists())
+        # Archive, never delete.
+        with self.assertRaisesRegex(UserError, "archive them instead"):
+            self.ticket_other.with_user(self.users["manager"]).unlink()
+        self.assertTrue(self.ticket_other.exists())
 
     def test_department_head(self):
         self.assertEqual(
