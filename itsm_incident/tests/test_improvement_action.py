@@ -2,7 +2,6 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
 from .common import ItsmCase, close_the_loop
@@ -120,9 +119,13 @@ class TestImprovementAction(ItsmCase):
         with self.assertRaises(AccessError):
             theirs.with_user(self.owner_a).action_done()
         self.assertEqual(theirs.state, "open")
-        as_owner.action_done()
+        # Done on the owner's own day: 01:30 in Shanghai is still 17:30 of
+        # the day before in UTC.
+        self.owner_a.tz = "Asia/Shanghai"
+        with freeze_time("2026-03-10 17:30"):
+            as_owner.action_done()
         self.assertEqual(mine.state, "done")
-        self.assertEqual(mine.date_done, fields.Date.context_today(mine))
+        self.assertEqual(mine.date_done, date(2026, 3, 11))
 
     def test_the_supervisor_follows_every_action_and_changes_none(self):
         actions = self.add("A", self.owner_a, self.day) | self.add(
