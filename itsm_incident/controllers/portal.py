@@ -40,9 +40,12 @@ class ItsmHelpdeskTicketController(HelpdeskTicketController):
         except (AccessError, MissingError) as error:
             raise NotFound() from error
         stage = request.env["helpdesk.ticket.stage"].browse(int(stage_id)).exists()
-        if ticket.is_itsm and stage.itsm_closed_loop:
+        if ticket.is_itsm and (
+            stage.itsm_closed_loop or ticket.screening_state == "to_screen"
+        ):
             # An ITSM ticket is done once its reporter confirms the
-            # resolution (INC-12), not by a button of the portal.
+            # resolution (INC-12), not by a button of the portal; and none
+            # closes before the desk has screened it (INC-2).
             raise Forbidden()
         return super().support_ticket_close(**kw)
 
@@ -148,7 +151,11 @@ class ItsmCustomerPortalHelpdesk(CustomerPortalHelpdesk):
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
-        if ticket.is_itsm:
+        if ticket.is_itsm and ticket.screening_state == "to_screen":
+            # Screening is not optional (INC-2): the desk screens the
+            # declaration before anyone closes it, its reporter included.
+            values["closed_stages"] = values["closed_stages"].browse()
+        elif ticket.is_itsm:
             # Done needs the reporter's confirmation of a resolution.
             values["closed_stages"] = values["closed_stages"].filtered(
                 lambda stage: not stage.itsm_closed_loop

@@ -242,6 +242,8 @@ class HelpdeskTicket(models.Model):
         return done
 
     def write(self, vals):
+        # First: a ticket still to screen keeps its stage (INC-2).
+        self._itsm_screening_check_write(vals)
         # An ITSM ticket's stars show its ITSM priority (INC-5): they follow
         # the matrix or the manager's override, never a free edit. Plain
         # teams' tickets keep helpdesk_mgmt's stars.

@@ -173,7 +173,9 @@ class ItsmTicketAssignment(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def action_acknowledge(self):
-        """The handler takes the ticket: records the response time."""
+        """The handler takes the ticket: records the response time. Only a
+        screened ticket (INC-2)."""
+        self._itsm_check_screened()
         to_acknowledge = self.filtered(lambda t: not t.acknowledged_date)
         if not to_acknowledge:
             raise UserError(self.env._("These tickets are already acknowledged."))

@@ -97,6 +97,7 @@ class ItsmTicketHandling(models.AbstractModel):
         """Tell the reporter how the handling goes (S2 §5.4.6): the note is
         e-mailed and kept in the chatter."""
         self._itsm_check_handler()
+        self._itsm_check_screened()
         for ticket in self:
             if not (ticket.progress_note or "").strip():
                 raise UserError(
@@ -128,6 +129,7 @@ class ItsmTicketHandling(models.AbstractModel):
         the escalation ladder's."""
         if not self.env.user.has_group("itsm_incident.group_itsm_agent"):
             raise AccessError(self.env._("Only the service desk hands incidents over."))
+        self._itsm_check_screened()
         managers = self._itsm_handover_managers()
         activity_type = self.env.ref("itsm_incident.mail_activity_type_handover")
         now = fields.Datetime.now()
@@ -182,6 +184,8 @@ class ItsmTicketHandling(models.AbstractModel):
 
     def _itsm_verify(self, state):
         self._itsm_check_handler()
+        # Handling starts once the declaration is screened (INC-2).
+        self._itsm_check_screened()
         for ticket in self:
             if not (ticket.verification_result or "").strip():
                 raise UserError(

@@ -129,6 +129,10 @@ class ItsmTicketMonitoring(models.AbstractModel):
         )
         vals = {
             "declaration_type": "incident",
+            # Screened by its channel (INC-2): a monitoring alert is a fault
+            # the tool observed, not a declaration to judge, so it is a valid
+            # incident from the start (no reporter to call back either).
+            "screening_state": "valid",
             "channel_id": channel.id if channel else False,
             "company_id": source.company_id.id,
             "event_source_id": source.id,

@@ -112,7 +112,9 @@ class ItsmTicketResolution(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def action_resolve(self):
-        """Resolved: the reporter gets the resolution notice to confirm it."""
+        """Resolved: the reporter gets the resolution notice to confirm it.
+        Only a screened ticket (INC-2)."""
+        self._itsm_check_screened()
         for ticket in self:
             stage = ticket._itsm_stage_with("itsm_resolved")
             if not stage:

@@ -106,6 +106,10 @@ class ItsmTicketScreening(models.AbstractModel):
 
     def _itsm_missing_contact(self):
         self.ensure_one()
+        if self.event_source_id:
+            # A monitoring alert has no reporter to call back: the tool that
+            # raised it is its source (itsm.ticket.monitoring).
+            return []
         missing = []
         if not (self.partner_id or self.partner_name):
             missing.append(self.env._("the customer name"))
@@ -132,6 +136,21 @@ class ItsmTicketScreening(models.AbstractModel):
         computed and the clocks follow it)."""
         if vals.get("urgent"):
             vals["urgency"] = "high"
+
+    def _itsm_screening_check_write(self, vals):
+        """Screening is not optional (S2 §5.4.1–5.4.2): an ITSM ticket still
+        to screen keeps its stage (no handling, resolving or closing) until
+        it is screened. The screening wizard's own move passes: it writes the
+        outcome (invalid, out of scope) with the closing stage. Plain teams'
+        tickets move as in helpdesk_mgmt. Called first by helpdesk.ticket's
+        write, so that nothing changes when it refuses."""
+        if "stage_id" not in vals or vals.get("screening_state") not in (
+            None,
+            "to_screen",
+        ):
+            return
+        stage_id = vals["stage_id"] or False
+        self.filtered(lambda t: t.stage_id.id != stage_id)._itsm_check_screened(vals)
 
     # ------------------------------------------------------------------
     # Actions
@@ -172,6 +191,25 @@ class ItsmTicketScreening(models.AbstractModel):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    def _itsm_check_screened(self, vals=None):
+        """Refuse, naming them, while some of these ITSM tickets (once
+        ``vals`` are written) are still to screen: a declaration is
+        acknowledged, handled, resolved or closed only once screened (S2
+        §5.4.1–5.4.2). The actions of the other concerns call it before
+        they change anything."""
+        unscreened = self._itsm_only(vals).filtered(
+            lambda t: t.screening_state == "to_screen"
+        )
+        if unscreened:
+            raise UserError(
+                self.env._(
+                    "Screen %(tickets)s first: a declaration is acknowledged, "
+                    "handled, resolved or closed only once screened as Valid "
+                    "(or closed at screening as Invalid / Out of scope).",
+                    tickets=", ".join(unscreened.mapped("display_name")),
+                )
+            )
 
     def _itsm_start_emergency(self):
         """An urgent mark starts the emergency procedure: the team leader (or

@@ -103,6 +103,7 @@ class ItsmCase(TransactionCase):
                 "name": "Tills offline",
                 "description": "All tills offline.",
                 "partner_id": cls.portal_company.id,
+                "contact_phone": "+86 21 5555 0100",
                 "team_id": cls.desk_team.id,
             }
         )
@@ -111,9 +112,16 @@ class ItsmCase(TransactionCase):
                 "name": "Website slow",
                 "description": "Their website is slow.",
                 "partner_id": cls.other_company.id,
+                "contact_phone": "+86 21 5555 0200",
                 "team_id": cls.desk_team.id,
             }
         )
+
+    def screen(self, tickets):
+        """Screen these tickets as valid declarations (INC-2), as the desk
+        agent does before anyone acknowledges, handles, resolves or closes
+        them; for tests about what follows. Returns them."""
+        return screen(tickets, self.users["agent"])
 
     def visible_menus(self, role_or_user):
         """The ITSM menus (xml ids) a role's user, or a user, finds in the web
@@ -133,6 +141,14 @@ class ItsmCase(TransactionCase):
 
 
 SHANGHAI = pytz.timezone("Asia/Shanghai")
+
+# The contact details a valid declaration needs (INC-2), for tickets whose
+# caller has no contact record.
+CALLER = {
+    "partner_name": "Customer D",
+    "contact_name": "Ms Wu",
+    "contact_phone": "+86 21 5555 0101",
+}
 
 
 def utc(*args):
@@ -169,6 +185,14 @@ def follow_up(env):
     cron (assignee notices, recurrences, problem proposals), run as the cron
     runs it. Returns how many follow-ups it did."""
     return env["helpdesk.ticket"].with_user(SUPERUSER_ID)._cron_itsm_follow_up()
+
+
+def screen(tickets, user):
+    """``user`` (a service desk agent) screens these tickets as valid
+    declarations (INC-2: the Valid button, with its contact check and its
+    routing by type). Returns them."""
+    tickets.with_user(user).action_screen_valid()
+    return tickets
 
 
 def close_the_loop(ticket):

@@ -1,6 +1,6 @@
 from odoo import Command
 
-from .common import ItsmCase
+from .common import ItsmCase, screen
 
 # What closing a ticket requires once the resolution record (INC-12) is
 # there, as its handler records it; fields the ticket lacks are left out.
@@ -67,7 +67,9 @@ class KnowledgeCase(ItsmCase):
 
     @classmethod
     def close(cls, ticket, stage_xmlid="helpdesk_mgmt.helpdesk_ticket_stage_done"):
-        """Close the ticket as solved, with its resolution record."""
+        """Screen the ticket as valid, then close it as solved, with its
+        resolution record."""
+        screen(ticket, cls.users["agent"])
         ticket.sudo().write(RESOLUTION)
         ticket.stage_id = cls.env.ref(stage_xmlid)
         return ticket

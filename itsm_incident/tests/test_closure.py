@@ -38,7 +38,8 @@ class ClosureCase(ItsmCase):
         cls.cancelled = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_cancelled")
 
     def new_incident(self, impact="moderate", urgency="medium", **vals):
-        return self.env["helpdesk.ticket"].create(
+        """A declaration of the reporter, screened as valid by the desk."""
+        ticket = self.env["helpdesk.ticket"].create(
             {
                 "name": "Printer offline",
                 "description": "Nothing prints.",
@@ -49,6 +50,7 @@ class ClosureCase(ItsmCase):
                 **vals,
             }
         )
+        return self.screen(ticket)
 
     def as_role(self, role, ticket):
         return ticket.with_user(self.users[role])

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
 
-from .common import ItsmCase, close_the_loop, follow_up
+from .common import ItsmCase, close_the_loop, follow_up, screen
 
 LADDER = {
     "itsm_incident.escalation_rule_supervisor_5",
@@ -51,8 +51,11 @@ class TestEscalationLadder(ItsmCase):
                 "team_id": cls.desk_team.id,
                 "user_id": cls.users["resolver"].id,
                 "partner_id": cls.portal_company.id,
+                "contact_phone": "+86 21 5555 0100",
             }
         )
+        # Screened as valid (INC-2): the ladder is about what follows.
+        screen(cls.fault, cls.users["agent"])
         cls.created = cls.fault.create_date
         cls.users["manager"].email = "it.manager@example.com"
         cls.users["division_leader"].partner_id.mobile = "+86 138 0000 0001"

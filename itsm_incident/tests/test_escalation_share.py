@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
 
-from .common import ItsmCase, follow_up, office_calendar, utc
+from .common import CALLER, ItsmCase, follow_up, office_calendar, utc
 
 
 class TestEscalationShareOfSla(ItsmCase):
@@ -36,15 +36,18 @@ class TestEscalationShareOfSla(ItsmCase):
         )
 
     def new_ticket(self):
-        return self.env["helpdesk.ticket"].create(
+        """A phone declaration, screened as valid by the desk."""
+        ticket = self.env["helpdesk.ticket"].create(
             {
                 "name": "Payment gateway slow",
                 "description": "x",
                 "team_id": self.desk_team.id,
                 "impact": "moderate",
                 "urgency": "high",
+                **CALLER,
             }
         )
+        return self.screen(ticket)
 
     def sweep(self, *local_time):
         with freeze_time(utc(*local_time)):

@@ -161,7 +161,7 @@ class TestImprovementAction(ItsmCase):
 
 class TestMajorIncidentClosure(ItsmCase):
     def test_a_major_incident_closes_only_with_an_improvement_action(self):
-        ticket = close_the_loop(self.ticket_customer)
+        ticket = close_the_loop(self.screen(self.ticket_customer))
         ticket.write({"impact": "severe", "urgency": "high"})
         self.assertTrue(ticket.is_major)
         self.env["itsm.incident.review"].create(
@@ -190,7 +190,7 @@ class TestMajorIncidentClosure(ItsmCase):
         self.assertEqual(ticket.stage_id, closed)
 
     def test_a_cancelled_action_does_not_count(self):
-        ticket = self.ticket_customer
+        ticket = self.screen(self.ticket_customer)
         ticket.write({"impact": "severe", "urgency": "high"})
         self.env["itsm.improvement.action"].create(
             {
@@ -208,11 +208,11 @@ class TestMajorIncidentClosure(ItsmCase):
 
     def test_a_minor_incident_closes_without_one(self):
         closed = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
-        close_the_loop(self.ticket_reporter).stage_id = closed
+        close_the_loop(self.screen(self.ticket_reporter)).stage_id = closed
         self.assertTrue(self.ticket_reporter.stage_id.closed)
 
     def test_a_withdrawn_major_incident_needs_no_action(self):
-        ticket = self.ticket_customer
+        ticket = self.screen(self.ticket_customer)
         ticket.write({"impact": "severe", "urgency": "high"})
         cancelled = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_cancelled")
         ticket.stage_id = cancelled

@@ -55,6 +55,9 @@ class TestPhoneIntake(ItsmCase):
         self.assertEqual(ticket.contact_name, "Liu Fang")
         self.assertEqual(ticket.contact_phone, "+86 138 0000 0000")
         self.assertEqual(ticket.declaration_type, "incident")
+        self.assertEqual(
+            ticket.screening_state, "valid", "screened by the agent on the phone"
+        )
         self.assertEqual(ticket.category_id, self.category)
         self.assertEqual(ticket.itsm_priority, "1")
         self.assertEqual(ticket.create_uid, self.users["agent"])
@@ -73,7 +76,8 @@ class TestPhoneIntake(ItsmCase):
         self.assertFalse(ticket.partner_id)
         self.assertEqual(ticket.partner_name, "Wang Wei")
         self.assertEqual(ticket.declaration_type, "complaint")
-        self.assertFalse(ticket._itsm_missing_contact(), "ready to be screened valid")
+        self.assertFalse(ticket._itsm_missing_contact())
+        self.assertEqual(ticket.screening_state, "valid", "screened on the phone")
 
     def test_urgent_call_is_high_urgency(self):
         form = self.wizard_form()

@@ -248,7 +248,7 @@ class TestPortal(PortalCase):
                 )
                 self.assertEqual(answer.status_code, 404)
         self.assertEqual(other.stage_id, stage, "another company's ticket stays open")
-        mine = self.ticket_customer
+        mine = self.screen(self.ticket_customer)
         # A major incident closes once it has its improvement action (INC-12).
         self.env["itsm.improvement.action"].create(
             {"name": "Spare till", "ticket_id": mine.id, "date_deadline": "2026-12-31"}
@@ -259,6 +259,29 @@ class TestPortal(PortalCase):
         )
         self.assertTrue(answer.headers["Location"].endswith(f"/my/ticket/{mine.id}"))
         self.assertEqual(mine.stage_id, cancelled)
+
+    def test_an_unscreened_ticket_cannot_be_withdrawn(self):
+        """Screening is not optional (INC-2): the portal offers no close
+        button before the desk screens the declaration, and refuses the
+        link."""
+        cancelled = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_cancelled")
+        mine = self.ticket_customer
+        stage = mine.stage_id
+        self.assertEqual(mine.screening_state, "to_screen")
+        page = self.url_open(f"/my/ticket/{mine.id}")
+        self.assertIn("Tills offline", page.text)
+        self.assertNotIn("/ticket/close", page.text)
+        answer = self.url_open(
+            f"/ticket/close?ticket_id={mine.id}&stage_id={cancelled.id}",
+            allow_redirects=False,
+        )
+        self.assertEqual(answer.status_code, 403)
+        mine.invalidate_recordset()
+        self.assertEqual(mine.stage_id, stage, "nothing changed")
+        self.screen(mine)
+        self.env.flush_all()
+        page = self.url_open(f"/my/ticket/{mine.id}")
+        self.assertIn("/ticket/close", page.text, "screened: it may be withdrawn")
 
     def test_security_incident_is_acknowledged_not_listed(self):
         """A customer may report a security incident; only the security group

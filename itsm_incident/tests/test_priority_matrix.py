@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import ItsmCase, close_the_loop
+from .common import CALLER, ItsmCase, close_the_loop
 
 # S2 §5.4.3, exactly: (impact, urgency) -> priority level
 S2_MATRIX = {
@@ -75,8 +75,8 @@ class TestPriorityMatrix(ItsmCase):
     def test_admin_edits_a_cell_and_open_tickets_follow(self):
         open_ticket = self.new_ticket("moderate", "medium")
         other = self.new_ticket("moderate", "low")
-        closed = self.new_ticket("moderate", "medium")
-        close_the_loop(closed).stage_id = self.env.ref(
+        closed = self.new_ticket("moderate", "medium", **CALLER)
+        close_the_loop(self.screen(closed)).stage_id = self.env.ref(
             "helpdesk_mgmt.helpdesk_ticket_stage_done"
         )
         settings = Form(self.env["res.config.settings"])

@@ -2,7 +2,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user
 
-from .common import ItsmCase
+from ..controllers.itsm_events import parse_generic
+from .common import CALLER, ItsmCase
 
 
 class TestScreening(ItsmCase):
@@ -256,9 +257,14 @@ class TestClassificationAndAssignment(ItsmCase):
 
     def test_acknowledge_records_the_response_and_reassignments_count(self):
         ticket = self.env["helpdesk.ticket"].create(
-            {"name": "Slow VPN", "description": "x", "team_id": self.desk_team.id}
+            {
+                "name": "Slow VPN",
+                "description": "x",
+                "team_id": self.desk_team.id,
+                **CALLER,
+            }
         )
-        ticket.with_user(self.users["resolver"]).action_acknowledge()
+        self.screen(ticket).with_user(self.users["resolver"]).action_acknowledge()
         self.assertEqual(ticket.acknowledged_by_id, self.users["resolver"])
         self.assertTrue(ticket.acknowledged_date)
         self.assertGreaterEqual(ticket.response_minutes, 0)
@@ -314,7 +320,14 @@ class TestStageFollowsTheTeam(ItsmCase):
         Ticket = self.env["helpdesk.ticket"]
         tickets = Ticket.create(
             [
-                {"name": f"Ticket {i}", "description": "x", "team_id": team.id}
+                {
+                    "name": f"Ticket {i}",
+                    "description": "x",
+                    "team_id": team.id,
+                    # Screened (INC-2): moved between stages below.
+                    "screening_state": "valid",
+                    **CALLER,
+                }
                 for i in range(4)
                 for team in (self.desk_team, field)
             ]
@@ -342,7 +355,7 @@ class TestStageFollowsTheTeam(ItsmCase):
 
 class TestAcknowledgementNotice(ItsmCase):
     def test_the_reporter_hears_the_ticket_is_acknowledged(self):
-        ticket = self.ticket_customer
+        ticket = self.screen(self.ticket_customer)
         ticket.with_user(self.users["resolver"]).action_acknowledge()
         told = ticket.message_ids.filtered(
             lambda m: "has been acknowledged" in (m.body or "")
@@ -383,3 +396,230 @@ class TestAssigneeNotices(ItsmCase):
         self.assertEqual(len(digest), 1)
         for ticket in batch:
             self.assertIn(ticket.display_name, digest.body)
+
+
+class TestScreeningIsRequired(ItsmCase):
+    """Screening is not optional (INC-2, S2 §5.4.1–5.4.2): an ITSM ticket
+    to screen is not acknowledged, handled, resolved or closed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Customer C", "email": "it@customer-c.example.com"}
+        )
+        cls.env["hr.employee"].create(
+            {
+                "name": "resolver",
+                "user_id": cls.users["resolver"].id,
+                "department_id": cls.business.id,
+            }
+        )
+        cls.in_progress = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
+        cls.resolved = cls.env.ref("itsm_incident.helpdesk_ticket_stage_resolved")
+        cls.done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        cls.cancelled = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_cancelled")
+        cls.rejected = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_rejected")
+
+    def declare(self, **vals):
+        """A P2 incident of the desk, assigned to the resolver, handled as
+        far as its fields go: every action would work once screened."""
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.users["agent"])
+            .create(
+                {
+                    "name": "Payroll export fails",
+                    "description": "x",
+                    "team_id": self.desk_team.id,
+                    "partner_id": self.customer.id,
+                    "user_id": self.users["resolver"].id,
+                    "impact": "severe",
+                    "urgency": "medium",
+                    **vals,
+                }
+            )
+        )
+        ticket.sudo().write(
+            {
+                "fix_description": "Restarted the export job.",
+                "verification_result": "The export ran.",
+                "progress_note": "We restarted the export.",
+                "handover_reason": "Needs the payroll vendor.",
+                "resolution_cause": "A stuck job.",
+                "resolution_measures": "Restarted it.",
+                "resolution_result": "Exports work.",
+                "resolution_prevention": "Watch the job.",
+            }
+        )
+        return ticket
+
+    def state(self, ticket):
+        ticket.invalidate_recordset()
+        return {
+            "stage": ticket.stage_id,
+            "user": ticket.user_id,
+            "acknowledged_date": ticket.acknowledged_date,
+            "verification_state": ticket.verification_state,
+            "progress_date": ticket.progress_date,
+            "handover_user_id": ticket.handover_user_id,
+            "resolved_date": ticket.resolved_date,
+            "screening_state": ticket.screening_state,
+        }
+
+    def test_an_unscreened_ticket_refuses_every_step(self):
+        ticket = self.declare()
+        self.assertEqual(ticket.screening_state, "to_screen")
+        self.assertEqual(ticket.itsm_priority, "2")
+        before = self.state(ticket)
+        resolver = ticket.with_user(self.users["resolver"])
+        steps = {
+            "acknowledge": resolver.action_acknowledge,
+            "verification passed": resolver.action_verify_passed,
+            "verification failed": resolver.action_verify_failed,
+            "progress update": resolver.action_send_progress_update,
+            "hand-over": ticket.with_user(
+                self.users["agent"]
+            ).action_handover_to_manager,
+            "resolve": resolver.action_resolve,
+        }
+        for stage in (self.in_progress, self.resolved, self.done, self.cancelled):
+            steps[f"move to {stage.name}"] = lambda stage=stage: resolver.write(
+                {"stage_id": stage.id}
+            )
+        steps["move to Done as the superuser"] = lambda: ticket.sudo().write(
+            {"stage_id": self.done.id}
+        )
+        for name, step in steps.items():
+            with self.subTest(step=name):
+                with self.assertRaisesRegex(UserError, "Screen .* first") as caught:
+                    step()
+                self.assertIn(ticket.display_name, str(caught.exception))
+                self.assertEqual(self.state(ticket), before, "nothing changed")
+
+    def test_a_refusal_names_every_unscreened_ticket(self):
+        first, second = self.declare(), self.declare(name="Mail bounces")
+        screened = self.screen(self.declare(name="VPN drops"))
+        tickets = (first | second | screened).with_user(self.users["resolver"])
+        with self.assertRaisesRegex(UserError, "Screen .* first") as caught:
+            tickets.action_acknowledge()
+        message = str(caught.exception)
+        self.assertIn(first.display_name, message)
+        self.assertIn(second.display_name, message)
+        self.assertNotIn(screened.display_name, message)
+        self.assertFalse(screened.acknowledged_date, "nothing changed")
+        # The stage already held is no move.
+        first.write({"stage_id": first.stage_id.id, "name": "Payroll export"})
+        self.assertEqual(first.name, "Payroll export")
+
+    def test_after_valid_everything_works(self):
+        ticket = self.screen(self.declare())
+        self.assertEqual(ticket.screening_state, "valid")
+        resolver = ticket.with_user(self.users["resolver"])
+        resolver.action_acknowledge()
+        self.assertEqual(ticket.acknowledged_by_id, self.users["resolver"])
+        resolver.stage_id = self.in_progress
+        resolver.action_send_progress_update()
+        self.assertTrue(ticket.progress_date)
+        resolver.action_verify_failed()
+        self.assertEqual(ticket.verification_state, "failed")
+        resolver.action_verify_passed()
+        self.assertEqual(ticket.verification_state, "passed")
+        resolver.action_resolve()
+        self.assertEqual(ticket.stage_id, self.resolved)
+        self.assertEqual(ticket.resolved_by_id, self.users["resolver"])
+
+    def test_a_screened_ticket_is_handed_over(self):
+        ticket = self.screen(self.declare())
+        ticket.with_user(self.users["agent"]).action_handover_to_manager()
+        self.assertEqual(ticket.handover_user_id, self.users["department_head"])
+
+    def test_invalid_and_out_of_scope_still_close_it(self):
+        self.env.company.itsm_sales_user_id = self.users["manager"]
+        for outcome, stage in (
+            ("invalid", self.rejected),
+            ("out_of_scope", self.cancelled),
+        ):
+            with self.subTest(outcome=outcome):
+                tickets = self.declare() | self.declare(name="Second")
+                self.env["itsm.screening.wizard"].with_user(self.users["agent"]).create(
+                    {
+                        "ticket_ids": [Command.set(tickets.ids)],
+                        "outcome": outcome,
+                        "reason": "Not a fault of ours",
+                    }
+                ).action_apply()
+                for ticket in tickets:
+                    self.assertEqual(ticket.screening_state, outcome)
+                    self.assertEqual(ticket.stage_id, stage)
+        # Screened first, moved after: the wizard's order of writes passes too.
+        ticket = self.declare()
+        ticket.write({"screening_state": "invalid", "screening_note": "Spam"})
+        ticket.write({"stage_id": self.rejected.id})
+        self.assertEqual(ticket.stage_id, self.rejected)
+
+    def test_a_plain_team_is_not_affected(self):
+        plain = self.env["helpdesk.ticket.team"].create(
+            {"name": "Facilities", "is_itsm": False}
+        )
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "Broken chair", "description": "x", "team_id": plain.id}
+        )
+        self.assertFalse(ticket.is_itsm)
+        self.assertEqual(ticket.screening_state, "to_screen", "the field's default")
+        ticket.stage_id = self.in_progress
+        ticket.stage_id = self.done
+        self.assertEqual(ticket.stage_id, self.done)
+        # Moved to an ITSM team in the same write: the rule applies.
+        other = self.env["helpdesk.ticket"].create(
+            {"name": "Broken lamp", "description": "x", "team_id": plain.id}
+        )
+        with self.assertRaisesRegex(UserError, "Screen .* first"):
+            other.write({"team_id": self.desk_team.id, "stage_id": self.done.id})
+        self.assertEqual(other.team_id, plain)
+
+    def test_monitoring_alerts_are_valid_from_creation(self):
+        source = self.env["itsm.event.source"].create(
+            {"name": "Zabbix", "team_id": self.desk_team.id}
+        )
+        source._itsm_receive_events(
+            parse_generic(
+                {
+                    "fingerprint": "db1-disk",
+                    "status": "firing",
+                    "severity": "high",
+                    "summary": "Disk full on db1",
+                }
+            )
+        )
+        ticket = self.env["helpdesk.ticket"].search(
+            [("event_source_id", "=", source.id)]
+        )
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.screening_state, "valid")
+        self.assertFalse(ticket.partner_id, "no reporter: none needed")
+        ticket.with_user(self.users["resolver"]).action_acknowledge()
+        self.assertTrue(ticket.acknowledged_date)
+
+    def test_a_call_without_contact_details_waits_for_screening(self):
+        wizard = self.env["itsm.phone.intake.wizard"].with_user(self.users["agent"])
+        called = self.env["helpdesk.ticket"].browse(
+            wizard.create(
+                {
+                    "partner_id": self.customer.id,
+                    "name": "Scanner broken",
+                    "description": "x",
+                }
+            ).action_create_ticket()["res_id"]
+        )
+        self.assertEqual(called.screening_state, "valid", "screened on the phone")
+        unknown = self.env["helpdesk.ticket"].browse(
+            wizard.create(
+                {
+                    "contact_name": "Mr Zhao",
+                    "name": "Scanner broken",
+                    "description": "x",
+                }
+            ).action_create_ticket()["res_id"]
+        )
+        self.assertEqual(unknown.screening_state, "to_screen", "no phone or e-mail")

@@ -25,6 +25,8 @@ class TestSupervision(ItsmCase):
                         "name": f"Incident {index}",
                         "description": "x",
                         "partner_id": reporters[index % 2].partner_id.id,
+                        # Screened (INC-2): the round samples closed ones.
+                        "screening_state": "valid",
                     }
                     for index in range(12)
                 ]

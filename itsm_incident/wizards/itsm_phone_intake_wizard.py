@@ -54,7 +54,13 @@ class ItsmPhoneIntakeWizard(models.TransientModel):
 
     def action_create_ticket(self):
         """Create the ticket and open it; a security incident, which only the
-        security group reads (X-7), is handed over with a notice instead."""
+        security group reads (X-7), is handed over with a notice instead.
+
+        The agent screens the call while on the phone (INC-2): when the
+        caller gave every contact detail a valid declaration needs, the
+        ticket is screened as Valid at once and routed by its type, as the
+        Valid button does; otherwise it waits to be screened, once the desk
+        has called back for what is missing."""
         self.ensure_one()
         if not (self.partner_id or self.contact_name):
             raise UserError(
@@ -70,6 +76,7 @@ class ItsmPhoneIntakeWizard(models.TransientModel):
             "itsm_incident.group_itsm_security"
         ):
             ticket = Ticket.create(vals)
+            self._screen_on_the_phone(ticket)
             return {
                 "type": "ir.actions.act_window",
                 "res_model": "helpdesk.ticket",
@@ -81,6 +88,7 @@ class ItsmPhoneIntakeWizard(models.TransientModel):
         # sudo: the desk records the call but may not read security
         # incidents; the ticket goes to the security group unread.
         ticket = Ticket.sudo().create(vals)
+        self._screen_on_the_phone(ticket)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -93,6 +101,13 @@ class ItsmPhoneIntakeWizard(models.TransientModel):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    @api.model
+    def _screen_on_the_phone(self, ticket):
+        """Valid at once when the call gave the contact details; an ITSM
+        ticket only (a plain team's ticket has no screening)."""
+        if ticket.is_itsm and not ticket._itsm_missing_contact():
+            ticket.action_screen_valid()
 
     def _prepare_ticket_vals(self):
         self.ensure_one()
