@@ -173,23 +173,18 @@ class ItsmEscalationRule(models.Model):
             self.env["helpdesk.ticket.stage"].sudo().search([("closed", "=", False)])
         )
         # ITSM tickets only: plain teams have no ladder.
+        if self.trigger == "unresolved":
+            # Not removed (S4 不能处理): acknowledging does not stop it; a
+            # resolution awaiting confirmation, a recovery reported by the
+            # monitoring tool or waiting on the customer does.
+            open_stages = open_stages.filtered(
+                lambda stage: not (stage.itsm_resolved or stage.itsm_pause_sla)
+            )
         domain = [("stage_id", "in", open_stages.ids), ("is_itsm", "=", True)]
         if self.trigger == "unacknowledged":
             domain += [("acknowledged_date", "=", False), ("create_date", "<=", since)]
         elif self.trigger == "unresolved":
-            # Not removed (S4 不能处理): acknowledging does not stop it; a
-            # resolution awaiting confirmation, a recovery reported by the
-            # monitoring tool or waiting on the customer does.
-            waiting = (
-                # sudo: stages are configuration; only their ids are used.
-                self.env["helpdesk.ticket.stage"]
-                .sudo()
-                .search(
-                    ["|", ("itsm_resolved", "=", True), ("itsm_pause_sla", "=", True)]
-                )
-            )
             domain += [
-                ("stage_id", "not in", waiting.ids),
                 ("event_recovered_date", "=", False),
                 ("create_date", "<=", since),
             ]

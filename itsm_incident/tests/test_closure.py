@@ -475,7 +475,7 @@ class TestAutomaticClosure(ClosureCase):
         others = self.env["helpdesk.ticket"].search([("auto_close_date", "!=", False)])
         (others - tickets).write({"auto_close_date": False})
         with freeze_time(utc(2026, 11, 26, 10, 0)):
-            now = fields.Datetime.now()
+            now = utc(2026, 11, 26, 10, 0)
             first = self.env["helpdesk.ticket"]._cron_itsm_auto_close(batch_size=2)
             self.assertEqual(len(first), 2)
             rest = self.env["helpdesk.ticket"]._cron_itsm_auto_close(batch_size=2)
