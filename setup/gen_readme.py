@@ -15,6 +15,7 @@ SECTIONS = (
     ("DESCRIPTION.md", None),
     ("CONFIGURE.md", "Configuration"),
     ("USAGE.md", "Usage"),
+    ("DEVELOP.md", "Design"),
     ("ROADMAP.md", "Known issues / Roadmap"),
     ("CONTRIBUTORS.md", "Contributors"),
 )

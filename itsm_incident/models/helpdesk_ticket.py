@@ -1,42 +1,27 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import create_index
-
-from .itsm_grade_rule import GRADES
-from .itsm_priority import HELPDESK_PRIORITY, PRIORITY_LEVELS
-from .itsm_priority_matrix import IMPACTS, URGENCIES
 
 # Other modules import these from here.
 # pylint: disable=unused-import
-from .itsm_ticket_screening import DECLARATION_TYPES, SCREENING_STATES  # noqa: F401
+from .helpdesk_ticket_screening import DECLARATION_TYPES, SCREENING_STATES  # noqa: F401
+from .itsm_grade_rule import GRADES
+from .itsm_priority import HELPDESK_PRIORITY, PRIORITY_LEVELS
+from .itsm_priority_matrix import IMPACTS, URGENCIES
 
 # ITSM tickets a refused deletion names; a longer selection ends with "…".
 UNLINK_NAMED = 5
 
 
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
 class HelpdeskTicket(models.Model):
-    _name = "helpdesk.ticket"
-    _inherit = [
-        "helpdesk.ticket",
-        "itsm.ticket.sla",
-        "itsm.ticket.problem",  # before recurrence: proposes once counted
-        "itsm.ticket.recurrence",
-        "itsm.ticket.monitoring",
-        "itsm.ticket.record.form",
-        # Before the closure gate: they extend its blockers.
-        "itsm.ticket.handling",
-        "itsm.ticket.resolution",
-        "itsm.ticket.improvement",  # before closure: adds a closure blocker
-        "itsm.ticket.closure",
-        "itsm.ticket.kpi",
-        # After the SLA, problem, recurrence and KPI mixins: they extend its
-        # hook.
-        "itsm.ticket.follow.up",
-        "itsm.ticket.knowledge",
-        "itsm.ticket.screening",
-        "itsm.ticket.assignment.notice",  # before assignment: extends its hook
-        "itsm.ticket.assignment",
-    ]
+    """An ITSM incident: classification, the impact × urgency matrix, the
+    grade, the intake channels, and the ``create``/``write`` that call the
+    concerns' hooks. The concerns (``helpdesk_ticket_<concern>.py``) extend
+    the ticket before this class, so its ``create``/``write`` run first and
+    theirs inside; ``models/__init__.py`` orders them."""
+
+    _inherit = "helpdesk.ticket"
 
     # ITSM applies to the tickets of ITSM teams; the others stay plain
     # helpdesk_mgmt tickets.
@@ -216,7 +201,7 @@ class HelpdeskTicket(models.Model):
     def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
         # The assignee of a new ticket follows it and hears of it from the
         # follow-up cron right after the commit, for all their new tickets
-        # at once (itsm.ticket.assignment.notice), not from mail.thread now:
+        # at once (helpdesk_ticket_assignment_notice.py), not from mail.thread now:
         # one subscription and one rendered notice per ticket cost more than
         # the ticket.
         user_id = updated_values.get("user_id")
@@ -230,7 +215,7 @@ class HelpdeskTicket(models.Model):
     def _cron_itsm_follow_up(self, batch_size=1000):
         """What new tickets leave for right after their transaction commits
         (one cron, one trigger per transaction): the assignees' notices, then
-        the tickets' own follow-up (itsm.ticket.follow.up); each step claims
+        the tickets' own follow-up (helpdesk_ticket_follow_up.py); each step claims
         up to ``batch_size`` tickets and the runner calls again while some
         remain."""
         done = remaining = 0
@@ -340,22 +325,6 @@ class HelpdeskTicket(models.Model):
                 }
             )
         return tickets
-
-    # ------------------------------------------------------------------
-    # Monitoring events: the index behind itsm.ticket.monitoring
-    # ------------------------------------------------------------------
-
-    def init(self):
-        # "The open incident of (source, fingerprint)": one index lookup, the
-        # newest ticket first; only tickets opened by a monitoring tool.
-        create_index(
-            self.env.cr,
-            "helpdesk_ticket_event_source_fingerprint_idx",
-            self._table,
-            ["event_source_id", "event_fingerprint", "id DESC"],
-            where="event_fingerprint IS NOT NULL",
-        )
-        return super().init()
 
     # ------------------------------------------------------------------
     # Intake channels (INC-1)

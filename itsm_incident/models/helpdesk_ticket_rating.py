@@ -6,6 +6,8 @@ from odoo.exceptions import UserError
 from odoo.addons.rating.models import rating_data
 
 
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
 class HelpdeskTicket(models.Model):
     """Ratings and messages on the resolved ticket (INC-12). On the ticket
     itself, not in an ``itsm.ticket.*`` mixin: those come after

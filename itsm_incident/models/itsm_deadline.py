@@ -1,7 +1,7 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, create_index
 
 from ..tools.after_commit import trigger_after_commit
 from .itsm_deadline_mixin import SWEEP_NOTES
@@ -9,6 +9,13 @@ from .itsm_deadline_mixin import SWEEP_NOTES
 _logger = logging.getLogger(__name__)
 
 STATES = [("running", "Running"), ("paused", "Paused"), ("done", "Done")]
+# itsm_incident's kinds: a ticket's response and resolution, an improvement
+# action's due date.
+DEADLINE_KINDS = [
+    ("response", "Response"),
+    ("resolution", "Resolution"),
+    ("action_due", "Action due"),
+]
 STATUSES = [
     ("on_track", "On Track"),
     ("warning", "Warning"),
@@ -43,8 +50,12 @@ class ItsmDeadline(models.Model):
         index=True,
         readonly=True,
     )
-    kind = fields.Char(required=True, readonly=True, help="What must happen.")
-    name = fields.Char(required=True, translate=True)
+    # The kinds a model's deadlines may have: each addon declares its own
+    # with ``selection_add`` (and ``ondelete``), the label is what users see.
+    kind = fields.Selection(
+        DEADLINE_KINDS, required=True, readonly=True, help="What must happen."
+    )
+    name = fields.Char(compute="_compute_name", help="The kind, as users read it.")
     calendar_id = fields.Many2one("resource.calendar", required=True)
     target_minutes = fields.Float(
         string="Target (working minutes)",
@@ -91,39 +102,48 @@ class ItsmDeadline(models.Model):
     def init(self):
         # What the sweep asks: running deadlines not yet warned / breached,
         # by due time. Partial indexes stay small whatever the history.
-        self.env.cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS itsm_deadline_due_breach_idx "
-                "ON itsm_deadline (deadline) "
-                "WHERE state = 'running' AND breached_at IS NULL"
-            )
+        create_index(
+            self.env.cr,
+            "itsm_deadline_due_breach_idx",
+            self._table,
+            ["deadline"],
+            where="state = 'running' AND breached_at IS NULL",
         )
-        self.env.cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS itsm_deadline_due_warn_idx "
-                "ON itsm_deadline (warn_at) "
-                "WHERE state = 'running' AND warned_at IS NULL"
-            )
+        create_index(
+            self.env.cr,
+            "itsm_deadline_due_warn_idx",
+            self._table,
+            ["warn_at"],
+            where="state = 'running' AND warned_at IS NULL",
         )
 
         # What the SLA rules of the escalation ladder ask: running clocks
         # past their warning or due time, whether swept yet or not.
-        self.env.cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS itsm_deadline_running_deadline_idx "
-                "ON itsm_deadline (deadline) WHERE state = 'running'"
-            )
+        create_index(
+            self.env.cr,
+            "itsm_deadline_running_deadline_idx",
+            self._table,
+            ["deadline"],
+            where="state = 'running'",
         )
-        self.env.cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS itsm_deadline_running_warn_idx "
-                "ON itsm_deadline (warn_at) WHERE state = 'running'"
-            )
+        create_index(
+            self.env.cr,
+            "itsm_deadline_running_warn_idx",
+            self._table,
+            ["warn_at"],
+            where="state = 'running'",
         )
 
     # ------------------------------------------------------------------
     # Live status
     # ------------------------------------------------------------------
+
+    @api.depends("kind")
+    @api.depends_context("lang")
+    def _compute_name(self):
+        labels = dict(self._fields["kind"]._description_selection(self.env))
+        for record in self:
+            record.name = labels.get(record.kind, record.kind)
 
     @api.depends("state", "met", "deadline", "warn_at")
     def _compute_status(self):
@@ -188,7 +208,6 @@ class ItsmDeadline(models.Model):
         self,
         records,
         kind,
-        name,
         target_minutes,
         calendar,
         start=None,
@@ -211,7 +230,6 @@ class ItsmDeadline(models.Model):
             self._start_values(
                 records,
                 kind,
-                name,
                 target_minutes,
                 calendar,
                 start=start,
@@ -227,7 +245,6 @@ class ItsmDeadline(models.Model):
         self,
         records,
         kind,
-        name,
         target_minutes,
         calendar,
         start=None,
@@ -251,7 +268,6 @@ class ItsmDeadline(models.Model):
                 "res_model": records._name,
                 "res_id": record.id,
                 "kind": kind,
-                "name": name,
                 "calendar_id": calendar.id,
                 "target_minutes": target_minutes,
                 "warn_share": warn_share,

@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.mail import generate_tracking_message_id
 
@@ -24,8 +24,15 @@ SWEEP_NOTES = "itsm_incident.sweep_notes"
 
 
 class ItsmDeadlineMixin(models.AbstractModel):
-    """Records that carry tracked deadlines (`itsm.deadline`) and hear when
-    one of them reaches its warning share or is breached."""
+    """Records that carry tracked deadlines (`itsm.deadline`, DESIGN §2) and
+    hear when one of them reaches its warning share or is breached.
+
+    A model declares its kinds (``selection_add`` on ``itsm.deadline.kind``)
+    and implements :meth:`_itsm_deadline_targets`; starting, pausing,
+    resuming, retargeting, reopening and stopping its clocks are the
+    ``_itsm_deadline_*`` methods below, all set-wise. It may mirror the
+    clocks on its own fields (:meth:`_itsm_deadline_sync`) and react to a
+    warning or a breach (:meth:`_itsm_deadline_event`)."""
 
     _name = "itsm.deadline.mixin"
     _description = "ITSM Records with Tracked Deadlines"
@@ -72,6 +79,120 @@ class ItsmDeadlineMixin(models.AbstractModel):
             )
         )
         return dict(deadlines.grouped("res_id"), none=deadlines[:0])
+
+    # ------------------------------------------------------------------
+    # What a model implements
+    # ------------------------------------------------------------------
+
+    def _itsm_deadline_targets(self):
+        """{kind: (working minutes, resource.calendar, explanation)} of one
+        record: the clocks it must have now. Explanation: a text saying
+        where the target comes from, or False."""
+        self.ensure_one()
+        return {}
+
+    def _itsm_deadline_group_key(self):
+        """Records with the same key share their targets, computed once for
+        a batch (e.g. tickets of one priority, company and service level)."""
+        self.ensure_one()
+        return self.id
+
+    @api.model
+    def _itsm_deadline_warn_share(self):
+        """Share of a target after which a warning is due (a setting)."""
+        # sudo: a setting every clock's warning time depends on.
+        return float(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("itsm_incident.sla_warning_share", 0.75)
+        )
+
+    def _itsm_deadline_sync(self, by_record=None, track=True):
+        """Mirror the clocks on the records' own fields, if the model has
+        any; ``by_record`` as :meth:`_itsm_clocks_by_record` gives it;
+        ``track=False`` for records being created."""
+
+    # ------------------------------------------------------------------
+    # Operations, set-wise
+    # ------------------------------------------------------------------
+
+    def _itsm_deadline_start(self, creating=False, at=None):
+        """Start the clocks of :meth:`_itsm_deadline_targets` on records that
+        have none: one computation of the targets per group key, one
+        ``create`` for all. ``creating``: the records are being created (no
+        change to track; their sweep is scheduled by their caller)."""
+        if not self:
+            return self.env["itsm.deadline"]
+        # sudo: clocks are written by the system, users only read them.
+        Deadline = self.env["itsm.deadline"].sudo()
+        share = self._itsm_deadline_warn_share()
+        start = at or fields.Datetime.now()
+        values = []
+        for records in self.grouped(lambda r: r._itsm_deadline_group_key()).values():
+            targets = records[0]._itsm_deadline_targets()
+            for kind, (minutes, calendar, explanation) in targets.items():
+                values += Deadline._start_values(
+                    records,
+                    kind,
+                    minutes,
+                    calendar,
+                    start=start,
+                    warn_share=share,
+                    explanation=explanation,
+                )
+        clocks = Deadline.create(values)
+        if not creating:
+            clocks._schedule_sweep()
+        self._itsm_deadline_sync(
+            dict(clocks.grouped("res_id"), none=Deadline), track=not creating
+        )
+        return clocks
+
+    def _itsm_deadline_retarget(self, by_record=None):
+        """New targets (what they depend on changed): the time already used
+        still counts, running clocks get a new due time."""
+        by_record = by_record or self._itsm_clocks_by_record()
+        for record in self:
+            clocks = by_record.get(record.id, by_record["none"]).grouped("kind")
+            targets = record._itsm_deadline_targets()
+            for kind, (minutes, _calendar, explanation) in targets.items():
+                if kind in clocks:
+                    clocks[kind]._retarget(minutes, explanation)
+
+    def _itsm_deadline_clocks(self, kinds=None):
+        """The clocks of these records (sudo, see _itsm_clocks_by_record),
+        of ``kinds`` only when given."""
+        domain = [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        if kinds:
+            domain.append(("kind", "in", list(kinds)))
+        # sudo: the clocks are the system's; users never write them.
+        return self.env["itsm.deadline"].sudo().search(domain)
+
+    def _itsm_deadline_pause(self, kinds=None, at=None):
+        self._itsm_deadline_clocks(kinds)._pause(at=at)
+
+    def _itsm_deadline_resume(self, kinds=None, at=None):
+        self._itsm_deadline_clocks(kinds)._resume(at=at)
+
+    def _itsm_deadline_stop(self, kinds=None, at=None):
+        """The target is reached (responded, resolved, done…): met or not."""
+        self._itsm_deadline_clocks(kinds)._stop(at=at)
+
+    def _itsm_deadline_reopen(self, kinds=None, at=None):
+        self._itsm_deadline_clocks(kinds)._reopen(at=at)
+
+    def _itsm_deadline_met(self, kind):
+        """{record id: True/False/None} whether the ``kind`` clock was met
+        (None: no clock or not settled yet)."""
+        clocks = self._itsm_deadline_clocks([kind]).grouped("res_id")
+        return {
+            record.id: (
+                clocks[record.id].met
+                if record.id in clocks and clocks[record.id].state == "done"
+                else None
+            )
+            for record in self
+        }
 
     def _itsm_deadlines(self, kind):
         return self.env["itsm.deadline"].search(

@@ -1,3 +1,7 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
@@ -18,11 +22,16 @@ OWNER_FIELDS = {"state", "date_done", "description"}
 class ItsmImprovementAction(models.Model):
     """A corrective or preventive action (改进措施, INC-13): an owner, a
     deadline and a state, followed up until done. It comes from an incident,
-    a problem or a supervision finding."""
+    a problem or a supervision finding.
+
+    Its deadline is a tracked deadline (kind ``action_due``, due at the end
+    of the deadline's day in the owner's time zone, wall-clock time), so the
+    escalation ladder reminds the owner and tells their supervisor, as its
+    rules say; the owner also gets a daily digest of what is overdue."""
 
     _name = "itsm.improvement.action"
     _description = "ITSM Improvement Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "itsm.escalation.mixin"]
     _order = "state, date_deadline, id"
 
     name = fields.Char(string="Action", required=True, tracking=True)
@@ -101,7 +110,61 @@ class ItsmImprovementAction(models.Model):
         if self.ticket_id.problem_id and not self.problem_id:
             self.problem_id = self.ticket_id.problem_id
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        actions = super().create(vals_list)
+        actions.filtered(lambda a: a.state == "open")._itsm_deadline_start()
+        return actions
+
     def write(self, vals):
+        self._itsm_check_owner_write(vals)
+        result = super().write(vals)
+        if "date_deadline" in vals or "user_id" in vals:
+            self._itsm_deadline_retarget()
+        if vals.get("state") == "done":
+            self._itsm_deadline_stop()
+        elif vals.get("state") == "cancelled":
+            # Nothing is due any more: the clock stops where it is.
+            self._itsm_deadline_clocks()._pause()
+        elif vals.get("state") == "open":
+            clocks = self._itsm_deadline_clocks()
+            clocks._reopen()
+            clocks._resume()
+            self.filtered(
+                lambda a: a.id not in clocks.mapped("res_id")
+            )._itsm_deadline_start()
+        return result
+
+    # ------------------------------------------------------------------
+    # The deadline on the ladder
+    # ------------------------------------------------------------------
+
+    def _itsm_due_moment(self):
+        """The end of the deadline's day in the owner's time zone (UTC,
+        naive)."""
+        self.ensure_one()
+        tz = pytz.timezone(self.user_id.tz or self.env.user.tz or "UTC")
+        end = tz.localize(
+            datetime.combine(self.date_deadline + timedelta(days=1), time.min)
+        )
+        return end.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _itsm_deadline_targets(self):
+        self.ensure_one()
+        start = (
+            self._itsm_deadline_clocks(["action_due"]).started_at
+            or fields.Datetime.now()
+        )
+        minutes = max((self._itsm_due_moment() - start).total_seconds() / 60, 0.0)
+        calendar = self.env.ref("itsm_incident.calendar_24x7")
+        return {"action_due": (minutes, calendar, False)}
+
+    def _itsm_escalation_customers(self):
+        # No customer: the incident's reporter hears of its actions through
+        # the incident.
+        return {action.id: self.env["res.partner"] for action in self}
+
+    def _itsm_check_owner_write(self, vals):
         if not self.env.su and not self.env.user.has_group(
             "itsm_incident.group_itsm_resolver"
         ):
@@ -120,7 +183,6 @@ class ItsmImprovementAction(models.Model):
                         ),
                     )
                 )
-        return super().write(vals)
 
     def action_done(self):
         self.write({"state": "done", "date_done": fields.Date.context_today(self)})

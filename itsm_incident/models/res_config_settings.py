@@ -40,6 +40,14 @@ class ResConfigSettings(models.TransientModel):
         help="Share of each target after which the handler and the department "
         "manager are warned.",
     )
+    itsm_escalation_digest_from = fields.Integer(
+        string="Digest above",
+        config_parameter="itsm_incident.escalation_digest_from",
+        default=5,
+        help="A recipient told of more records than this by one escalation rule "
+        "in one sweep gets one digest listing them instead of a notice each "
+        "(0: always a notice each).",
+    )
     itsm_recurrence_window_days = fields.Integer(
         string="Recurrence window (days)",
         config_parameter="itsm_incident.recurrence_window_days",
@@ -120,6 +128,10 @@ class ResConfigSettings(models.TransientModel):
                     "The SLA warning must come before the deadline: give a share "
                     "between 1% and 99% of the target."
                 )
+            )
+        if self.itsm_escalation_digest_from < 0:
+            raise ValidationError(
+                self.env._("The escalation digest threshold cannot be negative.")
             )
         if self.itsm_auto_close_working_days < 0:
             raise ValidationError(

@@ -29,7 +29,6 @@ class TestArchiveNeverDelete(ItsmCase):
         return self.Deadline._start(
             tickets,
             "resolution",
-            "Resolution",
             60,
             self.office,
             start=utc(2026, 11, 23, 9, 0),
@@ -183,7 +182,7 @@ class TestArchiveNeverDelete(ItsmCase):
                 "name": "Half of the resolution time used",
                 "trigger": "sla_share",
                 "sla_share_percent": 50,
-                "sla_kind": "resolution",
+                "deadline_kind": "resolution",
                 "threshold_minutes": 0,
                 "recipient_type": "users",
                 "user_ids": [self.users["manager"].id],

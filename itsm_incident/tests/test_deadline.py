@@ -23,7 +23,7 @@ class TestTrackedDeadline(TransactionCase):
 
     def start(self, at, minutes=60):
         return self.Deadline._start(
-            self.ticket, "resolution", "Resolution", minutes, self.office, start=at
+            self.ticket, "resolution", minutes, self.office, start=at
         )
 
     def test_due_and_warning_times_in_working_time(self):

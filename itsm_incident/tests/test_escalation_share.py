@@ -28,7 +28,7 @@ class TestEscalationShareOfSla(ItsmCase):
                 "name": "Half of the resolution time used",
                 "trigger": "sla_share",
                 "sla_share_percent": 50,
-                "sla_kind": "resolution",
+                "deadline_kind": "resolution",
                 "threshold_minutes": 0,
                 "recipient_type": "users",
                 "user_ids": [cls.users["manager"].id],
@@ -101,7 +101,7 @@ class TestEscalationShareOfSla(ItsmCase):
                 "name": "Half the target again after the breach",
                 "trigger": "sla_share",
                 "sla_share_percent": 150,
-                "sla_kind": "resolution",
+                "deadline_kind": "resolution",
                 "threshold_minutes": 0,
                 "recipient_type": "users",
                 "user_ids": [self.users["manager"].id],
@@ -147,6 +147,6 @@ class TestEscalationShareOfSla(ItsmCase):
         self.assertIn("from 1 % to 1000 %", str(refused.exception))
         self.assertEqual(self.rule.sla_share_percent, 50)
         with self.assertRaises(ValidationError) as refused:
-            self.rule.sla_kind = False
-        self.assertIn("choose the SLA target", str(refused.exception))
-        self.assertEqual(self.rule.sla_kind, "resolution")
+            self.rule.deadline_kind = False
+        self.assertIn("choose the deadline", str(refused.exception))
+        self.assertEqual(self.rule.deadline_kind, "resolution")

@@ -49,11 +49,15 @@ class KpiCase(ItsmCase):
         cls.close(cls.d, utc(2026, 11, 24, 10))
         cls.rate(cls.a, 5)
         cls.rate(cls.b, 3)
-        rules = cls.env["itsm.escalation.rule"].search([], limit=2)
+        rules = cls.env["itsm.escalation.rule"].search(
+            [("model_name", "=", "helpdesk.ticket")], limit=2
+        )
         cls.env["itsm.escalation.log"].create(
             [
                 {
                     "rule_id": rule.id,
+                    "res_model": "helpdesk.ticket",
+                    "res_id": cls.d.id,
                     "ticket_id": cls.d.id,
                     "fired_at": utc(2026, 11, 24, 9, 5),
                 }

@@ -2,8 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
+from ..models.helpdesk_ticket_screening import DECLARATION_TYPES
 from ..models.itsm_priority_matrix import IMPACTS, URGENCIES
-from ..models.itsm_ticket_screening import DECLARATION_TYPES
 
 
 class ItsmPhoneIntakeWizard(models.TransientModel):

@@ -107,7 +107,6 @@ DEADLINE_COLUMNS = {
     "res_model": "'helpdesk.ticket'",
     "res_id": "t.id",
     "kind": "k.kind",
-    "name": "jsonb_build_object('en_US', initcap(k.kind))",
     "calendar_id": "%(calendar)s",
     "target_minutes": "480",
     "warn_share": "0.75",
@@ -244,11 +243,15 @@ def insert_tickets(env, size, open_count, org):
         """,
         {"model": env["ir.model"]._get_id("helpdesk.ticket")},
     )
-    rule = env["itsm.escalation.rule"].search([], limit=1)
+    rule = env["itsm.escalation.rule"].search(
+        [("model_name", "=", "helpdesk.ticket")], limit=1
+    )
     cr.execute(
         """
-        INSERT INTO itsm_escalation_log (rule_id, ticket_id, fired_at)
-        SELECT %(rule)s, t.id, t.create_date + interval '5 minutes'
+        INSERT INTO itsm_escalation_log
+               (rule_id, res_model, res_id, ticket_id, fired_at)
+        SELECT %(rule)s, 'helpdesk.ticket', t.id, t.id,
+               t.create_date + interval '5 minutes'
           FROM helpdesk_ticket t WHERE t.id %% 100 = 0
         """,
         {"rule": rule.id},

@@ -104,7 +104,6 @@ DEADLINE_COLUMNS = {
     "res_model": "'helpdesk.ticket'",
     "res_id": "t.id",
     "kind": "k.kind",
-    "name": "jsonb_build_object('en_US', initcap(k.kind))",
     "calendar_id": "%(calendar)s",
     "target_minutes": "CASE WHEN k.kind = 'response' THEN 15 "
     "WHEN %(closed)s THEN 240 ELSE 9 END",
@@ -327,7 +326,7 @@ def explain(env):
         rule = env.ref(xmlid, raise_if_not_found=False) or Rule
         if not rule:
             continue
-        logged = Log._search([("rule_id", "=", rule.id)]).subselect("ticket_id")
+        logged = Log._search([("rule_id", "=", rule.id)]).subselect("res_id")
         query = Ticket._search(
             rule._due_domain(now) + [("id", "not in", logged)], limit=2000
         )

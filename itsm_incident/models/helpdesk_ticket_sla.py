@@ -15,14 +15,14 @@ def _number(value):
     return f"{value:g}"
 
 
-class ItsmTicketSla(models.AbstractModel):
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
+class HelpdeskTicket(models.Model):
     """The SLA of a ticket (INC-8): response and resolution clocks on the
     tracked-deadline mechanism, from the priority's targets, paused in
     "waiting on the customer" stages, retargeted when the priority changes."""
 
-    _name = "itsm.ticket.sla"
-    _inherit = "itsm.deadline.mixin"
-    _description = "ITSM Ticket SLA"
+    _inherit = "helpdesk.ticket"
 
     response_deadline = fields.Datetime(readonly=True, copy=False, tracking=True)
     resolution_deadline = fields.Datetime(readonly=True, copy=False, tracking=True)
@@ -136,11 +136,11 @@ class ItsmTicketSla(models.AbstractModel):
         # and preparing it would read back the row just inserted.
         tickets.with_context(mail_notrack=True).filtered(
             "itsm_priority"
-        )._itsm_sla_start(creating=True)
+        )._itsm_deadline_start(creating=True)
         return tickets
 
     def _itsm_follow_up(self):
-        # Right after the commit (itsm.ticket.follow.up): the sweep wakes at
+        # Right after the commit (helpdesk_ticket_follow_up.py): the sweep wakes at
         # the new clocks' moments and at the rules' thresholds.
         result = super()._itsm_follow_up()
         # sudo: clocks are the system's (as in _itsm_clocks_by_record).
@@ -188,13 +188,13 @@ class ItsmTicketSla(models.AbstractModel):
                 # Back from a plain team.
                 if not ticket.stage_id.itsm_pause_sla:
                     by_ticket[ticket.id]._resume(at=now)
-                ticket._itsm_sla_retarget(clocks)
+                ticket._itsm_deadline_retarget(by_ticket)
                 continue
             if ticket.itsm_priority and not clocks:
                 started |= ticket
                 continue
             if ticket.itsm_priority != priority and clocks:
-                ticket._itsm_sla_retarget(clocks)
+                ticket._itsm_deadline_retarget(by_ticket)
             if ticket.acknowledged_date and not acknowledged and "response" in clocks:
                 clocks["response"]._stop(at=ticket.acknowledged_date)
             if ticket.stage_id != stage:
@@ -207,14 +207,14 @@ class ItsmTicketSla(models.AbstractModel):
                     all_clocks._pause(at=now)
                 elif stage.itsm_pause_sla:
                     all_clocks._resume(at=now)
-        started._itsm_sla_start()
-        self._itsm_sla_sync()
+        started._itsm_deadline_start()
+        self._itsm_deadline_sync()
 
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
 
-    def _itsm_sla_targets(self):
+    def _itsm_deadline_targets(self):
         """{kind: (minutes, calendar, explanation)} for the ticket: the
         customer's service level where it has a line for the priority, else
         the priority's own targets."""
@@ -260,76 +260,29 @@ class ItsmTicketSla(models.AbstractModel):
             result[kind] = (hours * 60, calendar, source)
         return result
 
-    @api.model
-    def _itsm_warning_share(self):
-        # sudo: a setting every ticket's warning time depends on.
-        return float(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("itsm_incident.sla_warning_share", 0.75)
-        )
-
-    def _itsm_sla_start(self, creating=False):
-        """Start both clocks; tickets of one priority and company share their
-        targets, so each group costs one computation per clock, and all the
-        clocks one create. ``creating``: the tickets are being created (their
-        first deadlines are no change to track)."""
-        if not self:
-            return
-        # sudo: clocks are written by the system, users only read them.
-        Deadline = self.env["itsm.deadline"].sudo()
-        share = self._itsm_warning_share()
-        start = fields.Datetime.now()
-        groups = self.grouped(
-            lambda t: (
-                t.itsm_priority,
-                t.company_id,
-                # sudo: the customer's service level decides the targets,
-                # whoever creates the ticket (a portal user reads no levels).
-                t.sudo().commercial_partner_id.itsm_service_level_id,
-            )
-        )
-        values = []
-        for tickets in groups.values():
-            targets = tickets[0]._itsm_sla_targets()
-            for kind, (minutes, calendar, explanation) in targets.items():
-                # Only tickets without clocks get here: nothing to restart.
-                values += Deadline._start_values(
-                    tickets,
-                    kind,
-                    self.env._("Response")
-                    if kind == "response"
-                    else self.env._("Resolution"),
-                    minutes,
-                    calendar,
-                    start=start,
-                    warn_share=share,
-                    explanation=explanation,
-                )
-        clocks = Deadline.create(values)
-        if not creating:
-            # New tickets': by their follow-up, right after the commit.
-            clocks._schedule_sweep()
-        self._itsm_sla_sync(
-            dict(clocks.grouped("res_id"), none=Deadline), track=not creating
-        )
-
-    def _itsm_sla_retarget(self, clocks):
+    def _itsm_deadline_group_key(self):
+        # Tickets of one priority and company with the same customer service
+        # level share their targets.
         self.ensure_one()
-        for kind, (minutes, _calendar, explanation) in self._itsm_sla_targets().items():
-            if kind in clocks:
-                clocks[kind]._retarget(minutes, explanation)
+        # sudo: the customer's service level decides the targets, whoever
+        # creates the ticket (a portal user reads no levels).
+        return (
+            self.itsm_priority,
+            self.company_id,
+            self.sudo().commercial_partner_id.itsm_service_level_id,
+        )
 
-    def _itsm_sla_sync(self, by_ticket=None, track=True):
+    def _itsm_deadline_sync(self, by_record=None, track=True):
         """Mirror the clocks on the ticket: deadlines, met flags, first breach
         and the explanation, for lists, searches and KPIs. Changed deadlines
         are written through the ORM (they are tracked), one write for the
         tickets that take the same values; the rest, as after a sweep's
         breaches, in one UPDATE per set of changed fields.
 
-        ``by_ticket``: the clocks {ticket id: itsm.deadline, "none": empty},
+        ``by_record``: the clocks {ticket id: itsm.deadline, "none": empty},
         when the caller has them; ``track=False``: nothing to track (new
         tickets), everything goes in the UPDATEs."""
+        by_ticket = by_record
         if by_ticket is None:
             by_ticket = self._itsm_clocks_by_record()
         deadlines = by_ticket["none"]
@@ -413,5 +366,5 @@ class ItsmTicketSla(models.AbstractModel):
     def _itsm_deadline_event(self, event, deadlines):
         result = super()._itsm_deadline_event(event, deadlines)
         if event == "breach":
-            self._itsm_sla_sync()
+            self._itsm_deadline_sync()
         return result

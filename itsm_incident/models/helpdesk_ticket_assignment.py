@@ -5,13 +5,14 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index
 
 
-class ItsmTicketAssignment(models.AbstractModel):
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
+class HelpdeskTicket(models.Model):
     """Assignment of a ticket (INC-7): the team of its category, the member
     with the skill and the least workload, the notice to the assignee, the
     acknowledgement that records the response time, reassignments."""
 
-    _name = "itsm.ticket.assignment"
-    _description = "ITSM Ticket Assignment"
+    _inherit = "helpdesk.ticket"
 
     acknowledged_date = fields.Datetime(readonly=True, copy=False)
     acknowledged_by_id = fields.Many2one("res.users", readonly=True, copy=False)
@@ -28,14 +29,13 @@ class ItsmTicketAssignment(models.AbstractModel):
         # index alone: the open stages lead, so closed tickets, however
         # many, are not read.
         result = super().init()
-        if not self._abstract:
-            create_index(
-                self.env.cr,
-                "helpdesk_ticket_itsm_workload_idx",
-                self._table,
-                ["stage_id", "user_id", "itsm_priority"],
-                where="active AND user_id IS NOT NULL",
-            )
+        create_index(
+            self.env.cr,
+            "helpdesk_ticket_itsm_workload_idx",
+            self._table,
+            ["stage_id", "user_id", "itsm_priority"],
+            where="active AND user_id IS NOT NULL",
+        )
         return result
 
     @api.depends("acknowledged_date")
@@ -90,7 +90,7 @@ class ItsmTicketAssignment(models.AbstractModel):
         tickets with a team and no assignee get one by skill and workload in
         their values, all in one choice (one insert each, no second write).
         The assignees follow them and hear of them right after the commit
-        (itsm.ticket.assignment.notice)."""
+        (helpdesk_ticket_assignment_notice.py)."""
         Category = self.env["helpdesk.ticket.category"]
         Team = self.env["helpdesk.ticket.team"]
         category_teams = None
@@ -235,7 +235,7 @@ class ItsmTicketAssignment(models.AbstractModel):
                 chosen[user] |= ticket
         for user, assigned in chosen.items():
             # The assignee follows them and hears of them right after the
-            # commit (itsm.ticket.assignment.notice).
+            # commit (helpdesk_ticket_assignment_notice.py).
             assigned.write(
                 {
                     "user_id": user.id,

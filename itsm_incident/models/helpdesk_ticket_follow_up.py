@@ -4,7 +4,9 @@ from odoo.tools import SQL, create_index
 from ..tools.after_commit import TICKET_FOLLOW_UP, claim_marks, trigger_after_commit
 
 
-class ItsmTicketFollowUp(models.AbstractModel):
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
+class HelpdeskTicket(models.Model):
     """What a new ticket leaves for right after its transaction commits,
     done by the follow-up cron for every ticket saved since, all at once: the
     sweep's wake-ups at its deadlines and escalation thresholds, its
@@ -14,8 +16,7 @@ class ItsmTicketFollowUp(models.AbstractModel):
     marks the ticket (``itsm_follow_up_pending``); a ticket that becomes
     severe is marked again. Features extend :meth:`_itsm_follow_up`."""
 
-    _name = "itsm.ticket.follow.up"
-    _description = "ITSM Ticket Follow-up"
+    _inherit = "helpdesk.ticket"
 
     itsm_follow_up_pending = fields.Boolean(
         string="Follow-up pending",
@@ -31,14 +32,13 @@ class ItsmTicketFollowUp(models.AbstractModel):
         # pending tickets in id order from an index of their ids alone,
         # whatever the planner knows of the column.
         result = super().init()
-        if not self._abstract:
-            create_index(
-                self.env.cr,
-                "helpdesk_ticket_itsm_follow_up_pending_idx",
-                self._table,
-                ["id"],
-                where="itsm_follow_up_pending IS NOT NULL",
-            )
+        create_index(
+            self.env.cr,
+            "helpdesk_ticket_itsm_follow_up_pending_idx",
+            self._table,
+            ["id"],
+            where="itsm_follow_up_pending IS NOT NULL",
+        )
         return result
 
     @api.model_create_multi

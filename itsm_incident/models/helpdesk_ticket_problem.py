@@ -7,13 +7,14 @@ from odoo.exceptions import UserError
 RESOLVER = "itsm_incident.group_itsm_resolver"
 
 
-class ItsmTicketProblem(models.AbstractModel):
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
+class HelpdeskTicket(models.Model):
     """The problem side of an incident (INC-10): the problem it belongs to,
     problem proposals when its impact is severe or it recurs, and the known
     error of its category suggested with its workaround."""
 
-    _name = "itsm.ticket.problem"
-    _description = "ITSM Ticket Problem"
+    _inherit = "helpdesk.ticket"
 
     problem_id = fields.Many2one(
         "itsm.problem",
@@ -68,7 +69,7 @@ class ItsmTicketProblem(models.AbstractModel):
             ticket.suggested_workaround = problem.workaround
 
     def _itsm_follow_up(self):
-        # Right after the commit (itsm.ticket.follow.up): severe or recurring
+        # Right after the commit (helpdesk_ticket_follow_up.py): severe or recurring
         # incidents call for a problem.
         result = super()._itsm_follow_up()
         self._itsm_propose_problems()

@@ -16,13 +16,14 @@ SCREENING_STATES = [
 ]
 
 
-class ItsmTicketScreening(models.AbstractModel):
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
+class HelpdeskTicket(models.Model):
     """Declaration and screening of a ticket (INC-2, INC-3): its type, the
     reporter's contact and department, the screening decision and where a
     valid declaration goes, the urgent mark and its emergency procedure."""
 
-    _name = "itsm.ticket.screening"
-    _description = "ITSM Ticket Screening"
+    _inherit = "helpdesk.ticket"
 
     declaration_type = fields.Selection(
         DECLARATION_TYPES,
@@ -108,7 +109,7 @@ class ItsmTicketScreening(models.AbstractModel):
         self.ensure_one()
         if self.event_source_id:
             # A monitoring alert has no reporter to call back: the tool that
-            # raised it is its source (itsm.ticket.monitoring).
+            # raised it is its source (helpdesk_ticket_monitoring.py).
             return []
         missing = []
         if not (self.partner_id or self.partner_name):

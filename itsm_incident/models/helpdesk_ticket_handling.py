@@ -25,14 +25,15 @@ HANDLING_FIELDS = {
 }
 
 
-class ItsmTicketHandling(models.AbstractModel):
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
+class HelpdeskTicket(models.Model):
     """The handling of a ticket (INC-11): diagnosis, workaround, fix, an
     on-site visit when needed, the verification required before resolving,
     progress updates to the reporter, and the hand-over of a high-priority
     incident the desk cannot handle to its department manager (S2 §5.4.4)."""
 
-    _name = "itsm.ticket.handling"
-    _description = "ITSM Ticket Handling"
+    _inherit = "helpdesk.ticket"
 
     diagnosis = fields.Text(tracking=True, copy=False)
     workaround = fields.Text(tracking=True, copy=False)
@@ -238,13 +239,16 @@ class ItsmTicketHandling(models.AbstractModel):
                         ticket.display_name,
                     )
                 )
-        # sudo: the org chart decides who "the department manager" is, as for
-        # the escalation ladder; only the manager's user is used.
-        Rule = self.env["itsm.escalation.rule"].sudo()
-        partners = Rule.new({"recipient_type": "department_manager"})._recipients(self)
+        # The org chart's resolver, as for the escalation ladder; only the
+        # manager's user is used.
+        chart = self.user_id._itsm_org_chart()
+        Partner = self.env["res.partner"]
         managers = {}
         for ticket in self:
-            manager = partners[ticket.id].user_ids.filtered(lambda u: not u.share)[:1]
+            partner = chart.get(ticket.user_id.id, {}).get(
+                "department_manager", Partner
+            )
+            manager = partner.user_ids.filtered(lambda u: not u.share)[:1]
             if not manager:
                 raise UserError(
                     self.env._(

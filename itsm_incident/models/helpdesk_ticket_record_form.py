@@ -4,12 +4,13 @@ from odoo import api, models
 from odoo.tools import format_datetime, is_html_empty
 
 
-class ItsmTicketRecordForm(models.AbstractModel):
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
+class HelpdeskTicket(models.Model):
     """The data of the incident record form 《事件记录单》 (INC-15): its
     timeline and the texts it prints."""
 
-    _name = "itsm.ticket.record.form"
-    _description = "ITSM Incident Record Form"
+    _inherit = "helpdesk.ticket"
 
     @api.model
     def _itsm_timeline_fields(self):

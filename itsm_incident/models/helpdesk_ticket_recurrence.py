@@ -5,13 +5,14 @@ from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
 
-class ItsmTicketRecurrence(models.AbstractModel):
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
+class HelpdeskTicket(models.Model):
     """How often an incident recurs (INC-10): the same category for the same
     customer within a configurable window (default 30 days), counted right
-    after the incident is saved (itsm.ticket.follow.up)."""
+    after the incident is saved (helpdesk_ticket_follow_up.py)."""
 
-    _name = "itsm.ticket.recurrence"
-    _description = "ITSM Ticket Recurrence"
+    _inherit = "helpdesk.ticket"
 
     recurrence_count = fields.Integer(
         string="Occurrence",
@@ -26,17 +27,16 @@ class ItsmTicketRecurrence(models.AbstractModel):
         # "Similar incidents in the window before this one": one index range
         # scan per ticket, whatever the history.
         result = super().init()
-        if not self._abstract:
-            create_index(
-                self.env.cr,
-                "helpdesk_ticket_recurrence_idx",
-                self._table,
-                ["category_id", "commercial_partner_id", "create_date"],
-            )
+        create_index(
+            self.env.cr,
+            "helpdesk_ticket_recurrence_idx",
+            self._table,
+            ["category_id", "commercial_partner_id", "create_date"],
+        )
         return result
 
     def _itsm_follow_up(self):
-        # Right after the commit (itsm.ticket.follow.up), before the features
+        # Right after the commit (helpdesk_ticket_follow_up.py), before the features
         # that read the count (problem proposals).
         self._itsm_count_recurrences()
         return super()._itsm_follow_up()

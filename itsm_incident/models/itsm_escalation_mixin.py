@@ -1,0 +1,92 @@
+from odoo import api, models
+
+
+class ItsmEscalationMixin(models.AbstractModel):
+    """Records the escalation ladder (DESIGN §3, ``itsm.escalation.rule``)
+    watches: rules of the model fire on its deadlines (warning, breach, a
+    share of the target), on a state that lasts (a date of the record and
+    conditions) and on triggers of its own, and tell the people its hooks
+    name. A model on the ladder implements :meth:`_itsm_escalation_responsible`
+    at least; the rest has defaults."""
+
+    _name = "itsm.escalation.mixin"
+    _inherit = "itsm.deadline.mixin"
+    _description = "ITSM Records on the Escalation Ladder"
+    # False: the model wakes the sweep for its new records itself (tickets
+    # do it right after the commit, in their follow-up).
+    _itsm_escalation_schedule_at_create = True
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        if self._itsm_escalation_schedule_at_create:
+            # sudo: the rules' thresholds decide when to wake the sweep.
+            self.env["itsm.escalation.rule"].sudo()._schedule_for(records)
+        return records
+
+    def unlink(self):
+        # The log lines of the records go with them (``res_id`` cannot
+        # cascade).
+        # sudo: the log is the system's; users never write it.
+        logs = (
+            self.env["itsm.escalation.log"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        result = super().unlink()
+        logs.unlink()
+        return result
+
+    # ------------------------------------------------------------------
+    # What a model implements
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _itsm_escalation_scope(self, rule):
+        """The records any rule of the model may fire on (e.g. open ones),
+        as a domain."""
+        return [("active", "=", True)] if "active" in self._fields else []
+
+    @api.model
+    def _itsm_escalation_triggers(self):
+        """The model's own triggers (keys of ``itsm.escalation.rule.trigger``),
+        besides the deadline triggers and "In a state for"."""
+        return ()
+
+    @api.model
+    def _itsm_escalation_creation_triggers(self):
+        """Those of its own triggers that count from the record's creation:
+        the sweep is woken at creation + threshold."""
+        return ()
+
+    @api.model
+    def _itsm_escalation_trigger_domain(self, rule, since):
+        """The domain of one of the model's own triggers, waited ``since``."""
+        raise NotImplementedError(rule.trigger)
+
+    @api.model
+    def _itsm_escalation_conditions(self, rule):
+        """Conditions of the model's own the rule sets, as a domain."""
+        return []
+
+    def _itsm_escalation_responsible(self):
+        """{record id: res.users} who is responsible for each record (the
+        org chart starts from them): ``user_id`` by default."""
+        if "user_id" not in self._fields:
+            return {}
+        return {record.id: record.user_id for record in self if record.user_id}
+
+    def _itsm_escalation_supervisor_fallback(self):
+        """{record id: res.partner} told when no supervisor is found."""
+        return {}
+
+    def _itsm_escalation_customers(self):
+        """{record id: res.partner} the customers a notice goes to:
+        ``partner_id`` by default."""
+        Partner = self.env["res.partner"]
+        if "partner_id" not in self._fields:
+            return {record.id: Partner for record in self}
+        return {record.id: record.partner_id for record in self}
+
+    def _itsm_escalation_actions(self, rule):
+        """What the model does when the rule fires, besides the notices."""
