@@ -84,10 +84,16 @@ class SmsSms(models.Model):
             timeout=company_sudo.itsm_sms_timeout or 10,
         )
         results = {}
+        down = None
         for sms in self:
-            results[sms] = result = sms_gateway.send(
+            # A gateway without URL, unreachable or too slow fails the rest
+            # of the batch at once rather than making the cron wait a timeout
+            # per message; the next run tries again.
+            results[sms] = result = down or sms_gateway.send(
                 config, sms.number, sms.body, sms.uuid, int(time.time())
             )
+            if result.error in sms_gateway.GATEWAY_DOWN:
+                down = result
             _logger.info(
                 "SMS %s via the HTTP gateway: %s",
                 sms.id,

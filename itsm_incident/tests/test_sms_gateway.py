@@ -263,6 +263,16 @@ class TestSmsGateway(ItsmCase):
             [self.traces(s).state for s in sms], ["error", "error", "error", "sent"]
         )
 
+    def test_a_message_without_number_is_not_sent(self):
+        self.configure()
+        sms = self.env["sms.sms"].create({"number": " ", "body": "x"})
+        sms.send()
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_number_missing"))
+        self.assertEqual(
+            self.traces(sms).failure_reason, "The message has no phone number."
+        )
+        self.assertEqual(self.server.requests, [])
+
     def test_http_errors_and_timeouts_fail_the_messages_not_the_cron(self):
         self.configure()
         self.server.answer = lambda body: (500, b"<html>Internal Server Error</html>")
@@ -283,13 +293,19 @@ class TestSmsGateway(ItsmCase):
             "The SMS gateway answered HTTP 503 ServiceUnavailable busy",
         )
         self.server.answer = lambda body: "slow"
-        slow = self.queue()
+        slow = self.queue() | self.queue(number="+86 139 0000 0002")
         self.env["sms.sms"]._process_queue(slow.ids)
-        self.assertEqual((slow.state, slow.failure_type), ("error", "sms_server"))
         self.assertEqual(
-            self.traces(slow).failure_reason,
-            "The SMS gateway did not answer within 1 s.",
+            set(slow.mapped(lambda sms: (sms.state, sms.failure_type))),
+            {("error", "sms_server")},
         )
+        self.assertEqual(
+            set(self.traces(slow).mapped("failure_reason")),
+            {"The SMS gateway did not answer within 1 s."},
+        )
+        # One timeout is waited for, not one per message: the gateway is
+        # taken as down for the rest of the batch.
+        self.assertEqual(len(self.server.requests), 3)
         self.server.answer = lambda body: (200, b"not json")
         garbled = self.queue()
         garbled.send()
@@ -418,12 +434,13 @@ class TestSmsGateway(ItsmCase):
             [self.company.id],
         )
         self.company.invalidate_recordset(["itsm_sms_gateway_url"])
-        sms = self.queue()
+        sms = self.queue() | self.queue()
         sms.send()
-        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_server"))
+        self.assertEqual(set(sms.mapped("state")), {"error"})
+        self.assertEqual(set(sms.mapped("failure_type")), {"sms_server"})
         self.assertEqual(
-            self.traces(sms).failure_reason,
-            "The HTTP SMS gateway has no URL (Settings › ITSM › SMS).",
+            set(self.traces(sms).mapped("failure_reason")),
+            {"The HTTP SMS gateway has no URL (Settings › ITSM › SMS)."},
         )
         self.assertEqual(self.server.requests, [])
 

@@ -63,6 +63,8 @@ class GatewayResult:
 
 
 ERRORS = ("no_url", "no_number", "timeout", "unreachable", "http", "no_code", "refused")
+# The errors that say the gateway cannot take any message now.
+GATEWAY_DOWN = {"no_url", "timeout", "unreachable"}
 
 
 def clean_number(number):
