@@ -36,8 +36,8 @@ class SmsSms(models.Model):
                 via_iap |= batch
         if not via_iap:
             return None
-        # What Odoo sends through IAP may be deleted at once (unlink_*), so
-        # the trace is taken from what the messages were before.
+        # The trace's values are read before Odoo's _send, which marks the
+        # messages for deletion; their outcome after it.
         before = {
             sms.uuid: sms._itsm_trace_values("iap", company)
             for company, batch in by_company.items()
