@@ -55,6 +55,48 @@ class ResCompany(models.Model):
         "user_id",
         string="Monthly report recipients",
     )
+    # The sender of text messages (escalation ladder, chatter): Odoo's IAP
+    # service or an HTTP SMS gateway (Aliyun, Tencent Cloud or a relay).
+    itsm_sms_provider = fields.Selection(
+        [("iap", "Odoo IAP"), ("http", "HTTP SMS gateway")],
+        string="SMS provider",
+        default="iap",
+        required=True,
+    )
+    itsm_sms_gateway_url = fields.Char(
+        string="SMS gateway URL",
+        groups="base.group_system",
+    )
+    itsm_sms_access_key_id = fields.Char(
+        string="SMS access key ID",
+        groups="base.group_system",
+    )
+    itsm_sms_access_key_secret = fields.Char(
+        string="SMS access key secret",
+        groups="base.group_system",
+        help="Signs each request; never shown in logs or traces.",
+    )
+    itsm_sms_sign_name = fields.Char(
+        string="SMS sign name",
+        groups="base.group_system",
+        help="The signature registered with the SMS provider (签名).",
+    )
+    itsm_sms_template_code = fields.Char(
+        string="SMS template code",
+        groups="base.group_system",
+        help="The approved template the provider sends (模板CODE).",
+    )
+    itsm_sms_template_param = fields.Char(
+        string="SMS template parameter",
+        default="content",
+        groups="base.group_system",
+        help="Name of the template variable that receives the message text.",
+    )
+    itsm_sms_timeout = fields.Integer(
+        string="SMS gateway timeout (seconds)",
+        default=10,
+        groups="base.group_system",
+    )
 
     @api.constrains("itsm_kpi_report_day")
     def _check_itsm_kpi_report_day(self):
@@ -63,3 +105,47 @@ class ResCompany(models.Model):
             raise ValidationError(
                 self.env._("The monthly report day must be between 1 and 28.")
             )
+
+    @api.constrains(
+        "itsm_sms_provider",
+        "itsm_sms_gateway_url",
+        "itsm_sms_sign_name",
+        "itsm_sms_template_code",
+        "itsm_sms_access_key_id",
+        "itsm_sms_access_key_secret",
+        "itsm_sms_timeout",
+    )
+    def _check_itsm_sms_gateway(self):
+        # sudo: the gateway fields are the administrators'; whoever may
+        # write them may have them checked.
+        for company in self.sudo().filtered(lambda c: c.itsm_sms_provider == "http"):
+            url = (company.itsm_sms_gateway_url or "").strip()
+            if not url.startswith(("http://", "https://")):
+                raise ValidationError(
+                    self.env._(
+                        "The HTTP SMS gateway of %(company)s needs a URL "
+                        "starting with http:// or https://.",
+                        company=company.name,
+                    )
+                )
+            if not company.itsm_sms_sign_name or not company.itsm_sms_template_code:
+                raise ValidationError(
+                    self.env._(
+                        "The HTTP SMS gateway of %(company)s needs the sign name "
+                        "and the template code registered with the provider.",
+                        company=company.name,
+                    )
+                )
+            if bool(company.itsm_sms_access_key_id) != bool(
+                company.itsm_sms_access_key_secret
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The SMS access key ID and its secret go together: "
+                        "give both or neither."
+                    )
+                )
+            if company.itsm_sms_timeout <= 0:
+                raise ValidationError(
+                    self.env._("The SMS gateway timeout must be positive.")
+                )

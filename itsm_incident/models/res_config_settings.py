@@ -9,6 +9,17 @@ MATRIX_FIELDS = {
     for urgency, _u in URGENCIES
 }
 
+SMS_FIELDS = (
+    "itsm_sms_provider",
+    "itsm_sms_gateway_url",
+    "itsm_sms_access_key_id",
+    "itsm_sms_access_key_secret",
+    "itsm_sms_sign_name",
+    "itsm_sms_template_code",
+    "itsm_sms_template_param",
+    "itsm_sms_timeout",
+)
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -78,6 +89,26 @@ class ResConfigSettings(models.TransientModel):
     itsm_kpi_report_user_ids = fields.Many2many(
         related="company_id.itsm_kpi_report_user_ids", readonly=False
     )
+    # The SMS sender: plain fields written to the company in one write by
+    # set_values (not related fields, written one by one), so that the
+    # company's check sees the whole gateway at once.
+    itsm_sms_provider = fields.Selection(
+        [("iap", "Odoo IAP"), ("http", "HTTP SMS gateway")],
+        string="SMS provider",
+        default="iap",
+        required=True,
+    )
+    itsm_sms_gateway_url = fields.Char(string="SMS gateway URL")
+    itsm_sms_access_key_id = fields.Char(string="SMS access key ID")
+    itsm_sms_access_key_secret = fields.Char(string="SMS access key secret")
+    itsm_sms_sign_name = fields.Char(string="SMS sign name")
+    itsm_sms_template_code = fields.Char(string="SMS template code")
+    itsm_sms_template_param = fields.Char(
+        string="SMS template parameter", default="content"
+    )
+    itsm_sms_timeout = fields.Integer(
+        string="SMS gateway timeout (seconds)", default=10
+    )
     group_itsm_kpi_department = fields.Boolean(
         string="Department heads see their KPIs",
         implied_group="itsm_incident.group_itsm_kpi_department",
@@ -119,6 +150,9 @@ class ResConfigSettings(models.TransientModel):
         matrix = self.env["itsm.priority.matrix"]._priority_map()
         for cell, field_name in MATRIX_FIELDS.items():
             values[field_name] = matrix.get(cell, self.env["itsm.priority"]).id
+        if self.env.user.has_group("base.group_system"):
+            company = self.env.company
+            values.update({name: company[name] for name in SMS_FIELDS})
         return values
 
     def set_values(self):
@@ -148,6 +182,8 @@ class ResConfigSettings(models.TransientModel):
                 )
             )
         result = super().set_values()
+        if self.env.user.has_group("base.group_system"):
+            self.company_id.write({name: self[name] for name in SMS_FIELDS})
         self.env["itsm.priority.matrix"]._set_matrix(
             {cell: self[field_name] for cell, field_name in MATRIX_FIELDS.items()}
         )
