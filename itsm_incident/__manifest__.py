@@ -24,6 +24,7 @@
         "security/ir.model.access.csv",
         "security/itsm_event_source_security.xml",
         "security/itsm_knowledge_article_security.xml",
+        "security/itsm_service_security.xml",
         "data/resource_calendar_data.xml",
         "data/itsm_priority_data.xml",
         "data/itsm_classification_data.xml",
@@ -41,6 +42,7 @@
         "report/itsm_kpi_monthly_report.xml",
         "data/itsm_kpi_data.xml",
         "data/itsm_knowledge_data.xml",
+        "data/itsm_service_data.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_portal_templates.xml",
@@ -63,6 +65,8 @@
         "views/itsm_menus.xml",
         "views/itsm_incident_review_views.xml",
         "views/itsm_event_source_views.xml",
+        "views/itsm_service_views.xml",
+        "views/helpdesk_ticket_service_views.xml",
         "views/itsm_kpi_report_views.xml",
         "views/itsm_supervision_views.xml",
         "views/itsm_kpi_settings_views.xml",
@@ -73,6 +77,7 @@
         "demo/itsm_demo.xml",
         "demo/itsm_problem_demo.xml",
         "demo/itsm_knowledge_demo.xml",
+        "demo/itsm_service_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

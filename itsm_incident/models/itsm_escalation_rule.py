@@ -370,7 +370,14 @@ class ItsmEscalationRule(models.Model):
             return {ticket.id: everyone for ticket in tickets}
         if kind == "customer":
             # One read of the followers for all tickets.
-            tickets.fetch(["partner_id", "message_partner_ids"])
+            tickets.fetch(
+                [
+                    "partner_id",
+                    "message_partner_ids",
+                    "itsm_affected_partner_ids",
+                    "itsm_affected_department_ids",
+                ]
+            )
         result = {}
         for ticket in tickets:
             employee = employees.get(ticket.user_id, self.env["hr.employee"])[:1]
@@ -389,7 +396,15 @@ class ItsmEscalationRule(models.Model):
             elif kind == "division_leader":
                 partners = department.parent_id.manager_id.work_contact_id
             else:
-                partners = ticket.partner_id | ticket.message_partner_ids
+                # With the customers and departments a monitored fault
+                # affects (issue 12.8); sudo as above: the org chart.
+                affected = ticket.itsm_affected_department_ids.sudo()
+                partners = (
+                    ticket.partner_id
+                    | ticket.message_partner_ids
+                    | ticket.itsm_affected_partner_ids
+                    | affected.manager_id.work_contact_id
+                )
             result[ticket.id] = partners
         return result
 
