@@ -156,6 +156,8 @@ class ItsmService(models.Model):
         codes = {code.strip().lower() for code in self.mapped("code") if code}
         if not codes:
             return
+        # sudo: a code is taken by archived services too, and by those the
+        # writer may not read; only codes are read.
         others = (
             self.with_context(active_test=False)
             .sudo()
