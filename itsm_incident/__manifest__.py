@@ -25,6 +25,7 @@
         "security/itsm_event_source_security.xml",
         "security/itsm_knowledge_article_security.xml",
         "security/itsm_sms_trace_security.xml",
+        "security/itsm_service_security.xml",
         "data/resource_calendar_data.xml",
         "data/itsm_priority_data.xml",
         "data/itsm_classification_data.xml",
@@ -42,6 +43,7 @@
         "report/itsm_kpi_monthly_report.xml",
         "data/itsm_kpi_data.xml",
         "data/itsm_knowledge_data.xml",
+        "data/itsm_service_data.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_portal_templates.xml",
@@ -63,6 +65,7 @@
         "views/itsm_menus.xml",
         "views/itsm_incident_review_views.xml",
         "views/itsm_event_source_views.xml",
+        "views/itsm_service_views.xml",
         "views/itsm_kpi_report_views.xml",
         "views/itsm_supervision_views.xml",
         "views/itsm_kpi_settings_views.xml",
@@ -73,6 +76,7 @@
         "demo/itsm_demo.xml",
         "demo/itsm_problem_demo.xml",
         "demo/itsm_knowledge_demo.xml",
+        "demo/itsm_service_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

@@ -2,6 +2,9 @@ from . import itsm_config_cache_mixin
 from . import itsm_priority
 from . import itsm_priority_matrix
 from . import itsm_grade_rule
+from . import itsm_service
+from . import itsm_service_interface
+from . import itsm_service_alias
 from . import itsm_event_severity
 from . import itsm_event_source
 from . import itsm_event_nature
@@ -64,3 +67,4 @@ from . import itsm_kpi_monthly_report
 from . import itsm_kpi_dashboard
 from . import itsm_sms_trace
 from . import sms_sms
+from . import helpdesk_ticket_service

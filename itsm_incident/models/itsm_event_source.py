@@ -77,6 +77,34 @@ class ItsmEventSource(models.Model):
         "the category, else the company's service desk team.",
     )
     category_id = fields.Many2one("helpdesk.ticket.category", check_company=True)
+    service_id = fields.Many2one(
+        "itsm.service",
+        string="Default service",
+        check_company=True,
+        help="Service of the incidents whose alert names no known service "
+        "(the 'service' of a generic event, the 'service' or else 'job' label "
+        "of an Alertmanager alert, matched to a monitoring name, code or "
+        "name of a service).",
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "itsm_event_source_partner_rel",
+        "source_id",
+        "partner_id",
+        string="Affected customers",
+        help="Customers affected by the faults this tool watches: its "
+        "incidents carry them, and the ladder's customer notices (recovery) "
+        "reach them.",
+    )
+    department_ids = fields.Many2many(
+        "hr.department",
+        "itsm_event_source_department_rel",
+        "source_id",
+        "department_id",
+        string="Affected departments",
+        check_company=True,
+        help="Internal departments affected by the faults this tool watches.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Create incidents as",
@@ -308,6 +336,10 @@ class ItsmEventSource(models.Model):
             ]
         )
         mapping, default_levels = self._itsm_severity_levels()
+        services = self.env["itsm.service"]._itsm_match(
+            {self._itsm_event_service_name(event) for event in events},
+            self.company_id,
+        )
         incidents = {
             ticket.event_fingerprint: _Incident(ticket)
             for ticket in Ticket._itsm_open_event_incidents(
@@ -352,9 +384,13 @@ class ItsmEventSource(models.Model):
                     )
             elif budget > 0:
                 budget -= 1
-                incident = incidents[fingerprint] = _Incident(
-                    vals=Ticket._itsm_prepare_event_vals(self, event, levels, now)
+                vals = Ticket._itsm_prepare_event_vals(self, event, levels, now)
+                vals.update(
+                    self._itsm_scope_vals(
+                        services.get(self._itsm_event_service_name(event))
+                    )
                 )
+                incident = incidents[fingerprint] = _Incident(vals=vals)
                 action = "created"
             else:
                 storm = storm or self._itsm_storm_incident(window_start, now)
@@ -403,7 +439,32 @@ class ItsmEventSource(models.Model):
         )
         if ticket:
             return _Incident(ticket)
-        return _Incident(vals=Ticket._itsm_prepare_storm_vals(self, now))
+        vals = Ticket._itsm_prepare_storm_vals(self, now)
+        vals.update(self._itsm_scope_vals())
+        return _Incident(vals=vals)
+
+    @api.model
+    def _itsm_event_service_name(self, event):
+        """The name an event gives its service: the event's `service` (for
+        Alertmanager its `service` label), else its `job` label."""
+        return event["service"] or event["labels"].get("job", "").strip()
+
+    def _itsm_scope_vals(self, service=None):
+        """What a new incident of this source affects (issue 12.8, 13): the
+        service its alert names (else the source's default service), and the
+        source's customers and departments."""
+        self.ensure_one()
+        service = service or self.service_id
+        vals = {}
+        if service:
+            vals["service_id"] = service.id
+        if self.partner_ids:
+            vals["itsm_affected_partner_ids"] = [Command.set(self.partner_ids.ids)]
+        if self.department_ids:
+            vals["itsm_affected_department_ids"] = [
+                Command.set(self.department_ids.ids)
+            ]
+        return vals
 
     def _itsm_save_incidents(self, incidents, storm):
         """Create the new incidents in one batch, write the changed ones and

@@ -42,6 +42,12 @@ class ItsmProblem(models.Model):
     )
     category_id = fields.Many2one("helpdesk.ticket.category", index=True, tracking=True)
     department_id = fields.Many2one("hr.department", tracking=True, index=True)
+    service_id = fields.Many2one(
+        "itsm.service",
+        tracking=True,
+        index="btree_not_null",
+        help="The service of the catalogue whose incidents this problem causes.",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Owner",

@@ -1,6 +1,7 @@
 from . import test_access
 from . import test_incident_record
 from . import test_monitoring_events
+from . import test_service
 from . import test_ticket
 from . import test_tour
 from . import test_priority_matrix
