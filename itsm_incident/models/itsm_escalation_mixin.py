@@ -88,5 +88,25 @@ class ItsmEscalationMixin(models.AbstractModel):
             return {record.id: Partner for record in self}
         return {record.id: record.partner_id for record in self}
 
+    def _itsm_escalation_services(self):
+        """{record id: itsm.service} the services each record affects:
+        ``service_id`` by default."""
+        Service = self.env["itsm.service"]
+        if "service_id" not in self._fields:
+            return {record.id: Service for record in self}
+        return {record.id: record.service_id for record in self}
+
+    def _itsm_escalation_service_interfaces(self):
+        """{record id: res.partner} the interface persons of the services
+        each record affects, most relevant first (S4)."""
+        Partner = self.env["res.partner"]
+        result = {}
+        for record_id, services in self._itsm_escalation_services().items():
+            # sudo: the catalogue's interface persons are employees; only
+            # their work contacts leave here.
+            interfaces = services.sudo()._itsm_ranked_interfaces()
+            result[record_id] = interfaces.employee_id.work_contact_id or Partner
+        return result
+
     def _itsm_escalation_actions(self, rule):
         """What the model does when the rule fires, besides the notices."""

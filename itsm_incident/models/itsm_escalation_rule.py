@@ -26,7 +26,12 @@ _LOCK_NAMESPACE = 0x1751
 
 # Recipients found per record; the others are the same for every record.
 ORG_CHART_RECIPIENTS = ("supervisor", "department_manager", "division_leader")
-PER_RECORD_RECIPIENTS = ("handler", "customer", *ORG_CHART_RECIPIENTS)
+PER_RECORD_RECIPIENTS = (
+    "handler",
+    "customer",
+    "service_interfaces",
+    *ORG_CHART_RECIPIENTS,
+)
 RECIPIENTS = [
     ("handler", "The responsible person (a ticket's handler)"),
     ("supervisor", "Their supervisor"),
@@ -34,6 +39,7 @@ RECIPIENTS = [
     ("division_leader", "The division leader"),
     ("all_departments", "All department managers"),
     ("customer", "The customers (and a ticket's followers)"),
+    ("service_interfaces", "The interface persons of the affected services"),
     ("group", "A group"),
     ("users", "Chosen users"),
 ]
@@ -450,6 +456,8 @@ class ItsmEscalationRule(models.Model):
             return {record.id: everyone for record in records}
         if kind == "customer":
             return records._itsm_escalation_customers()
+        if kind == "service_interfaces":
+            return records._itsm_escalation_service_interfaces()
         responsible = records._itsm_escalation_responsible()
         if kind == "handler":
             return {

@@ -130,6 +130,51 @@ class TestServiceCatalogue(ServiceCase):
             self.billing._itsm_ranked_interfaces().employee_id, second | third
         )
 
+    def test_a_rung_tells_the_interface_persons_of_the_service(self):
+        """A ladder rung may name the interface persons of the services a
+        record affects (S4's 接口人员), resolved when it fires."""
+        Employee = self.env["hr.employee"]
+        first, second = Employee.create(
+            [
+                {"name": "Billing interface", "department_id": self.business.id},
+                {"name": "Billing backup", "department_id": self.business.id},
+            ]
+        )
+        (first | second).work_contact_id.write({"email": "iface@example.com"})
+        self.billing.interface_ids = [
+            Command.create({"employee_id": second.id, "sequence": 2}),
+            Command.create({"employee_id": first.id, "sequence": 1}),
+        ]
+        Rule = self.env["itsm.escalation.rule"]
+        Rule.search([]).active = False
+        rule = Rule.create(
+            {
+                "name": "Tell the service's interface persons",
+                "trigger": "unacknowledged",
+                "threshold_minutes": 10,
+                "recipient_type": "service_interfaces",
+                "mail_template_id": self.env.ref(
+                    "itsm_incident.mail_template_escalation"
+                ).id,
+            }
+        )
+        ticket = self.ticket_reporter
+        ticket.service_id = self.billing
+        other = self.ticket_other
+        with freeze_time(ticket.create_date + timedelta(minutes=11)):
+            self.env["itsm.deadline"]._cron_sweep()
+        recipients = rule._recipients(ticket | other)
+        self.assertEqual(
+            recipients[ticket.id], first.work_contact_id | second.work_contact_id
+        )
+        self.assertFalse(recipients[other.id], "no service, nobody")
+        mail = self.env["mail.mail"].search(
+            [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
+        )
+        self.assertEqual(
+            mail.recipient_ids, first.work_contact_id | second.work_contact_id
+        )
+
     def test_open_incident_count_and_problem(self):
         self.ticket_reporter.service_id = self.billing
         self.ticket_customer.service_id = self.billing
