@@ -1,4 +1,10 @@
-from odoo import api, models
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+# How long after a fault's recovery its notice may still go out (a sweep
+# that did not run, a server down): past it, a recovery is history.
+RECOVERY_WINDOW = timedelta(days=7)
 
 
 # One concern a file on purpose (readme/DEVELOP.md).
@@ -16,12 +22,103 @@ class HelpdeskTicket(models.Model):
     # The follow-up wakes the sweep right after the commit (helpdesk_ticket_sla.py).
     _itsm_escalation_schedule_at_create = False
 
+    fault_recovered_date = fields.Datetime(
+        string="Fault recovered on",
+        compute="_compute_fault_recovered_date",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="When the service came back after this fault: the monitoring "
+        "tool's recovery, else the handler's resolution, else the closing. "
+        "The recovery notice goes out at that moment (S4).",
+    )
+
+    @api.depends("is_fault", "event_recovered_date", "resolved_date", "closed_date")
+    def _compute_fault_recovered_date(self):
+        for ticket in self:
+            moments = [
+                moment
+                for moment in (
+                    ticket.event_recovered_date,
+                    ticket.resolved_date,
+                    ticket.closed_date,
+                )
+                if moment
+            ]
+            ticket.fault_recovered_date = (
+                min(moments) if ticket.is_fault and moments else False
+            )
+
+    def write(self, vals):
+        watched = {
+            "is_fault",
+            "event_recovered_date",
+            "resolved_date",
+            "closed_date",
+            "stage_id",
+        }
+        if not watched & set(vals):
+            return super().write(vals)
+        before = {ticket.id: ticket.fault_recovered_date for ticket in self}
+        result = super().write(vals)
+        recovered = self.filtered(
+            lambda t: t.fault_recovered_date and t.fault_recovered_date != before[t.id]
+        )
+        if recovered:
+            recovered._itsm_wake_recovery_notices()
+        return result
+
+    def action_itsm_fault_explanation(self):
+        """S4's 故障说明通告: the fault explanation notice, prepared from the
+        resolution record for the handler to read over and send to the
+        affected customers."""
+        self.ensure_one()
+        template = self.env.ref("itsm_incident.mail_template_fault_explanation")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Fault explanation notice"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                "force_email": True,
+            },
+        }
+
+    def _itsm_wake_recovery_notices(self):
+        """Wake the sweep at the moment each fault's recovery rungs fall due
+        (S4: the recovery notice within 5 minutes, by an exact-time trigger,
+        not by the safety sweep)."""
+        # sudo: the rules' thresholds decide when to wake the sweep.
+        rules = (
+            self.env["itsm.escalation.rule"]
+            .sudo()
+            .search([("model_name", "=", self._name), ("trigger", "=", "recovered")])
+        )
+        now = fields.Datetime.now()
+        self.env["itsm.deadline"]._wake_sweep_at(
+            {
+                max(ticket.fault_recovered_date + timedelta(minutes=minutes), now)
+                for ticket in self
+                for minutes in set(rules.mapped("threshold_minutes"))
+            }
+        )
+
     @api.model
     def _itsm_escalation_scope(self, rule):
         """Open ITSM tickets (plain teams have no ladder); for "not removed",
         not those resolved awaiting confirmation or waiting on the
         customer. Open stages by id, so that the indexed stage_id selects
         the few open tickets among a million closed ones (no join)."""
+        if rule.trigger == "recovered":
+            # A fault closed by hand has recovered too: any stage.
+            return [("is_itsm", "=", True)]
         # sudo: stages are configuration; only their ids are used.
         open_stages = (
             self.env["helpdesk.ticket.stage"].sudo().search([("closed", "=", False)])
@@ -50,7 +147,10 @@ class HelpdeskTicket(models.Model):
         if rule.trigger == "unresolved":
             return [("event_recovered_date", "=", False), ("create_date", "<=", since)]
         if rule.trigger == "recovered":
-            return [("event_recovered_date", "<=", since)]
+            return [
+                ("fault_recovered_date", "<=", since),
+                ("fault_recovered_date", ">", since - RECOVERY_WINDOW),
+            ]
         return super()._itsm_escalation_trigger_domain(rule, since)
 
     @api.model

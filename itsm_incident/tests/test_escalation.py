@@ -157,7 +157,15 @@ class TestEscalationLadder(ItsmCase):
                 self.users["resolver"]
             ).stage_id = self.env.ref("itsm_incident.helpdesk_ticket_stage_resolved")
         self.sweep(60)
-        self.assertEqual(self.fired(), {"itsm_incident.escalation_rule_supervisor_5"})
+        # No rung after the resolution; the resolution is the recovery,
+        # whose notice goes to the customer (S4).
+        self.assertEqual(
+            self.fired(),
+            {
+                "itsm_incident.escalation_rule_supervisor_5",
+                "itsm_incident.escalation_rule_recovered",
+            },
+        )
         self.assertFalse(self.mails_to(self.users["division_leader"].partner_id, "["))
 
     def test_waiting_on_the_customer_is_not_unhandled(self):
@@ -213,11 +221,71 @@ class TestEscalationLadder(ItsmCase):
         )
 
     def test_a_closed_ticket_escalates_no_more(self):
+        """Closed: no rung climbs; a fault closed by hand has recovered, and
+        its customers hear it (S4; this used to send nothing)."""
         close_the_loop(self.fault).stage_id = self.env.ref(
             "helpdesk_mgmt.helpdesk_ticket_stage_done"
         )
         self.sweep(60)
-        self.assertEqual(self.fired(), set())
+        self.assertEqual(self.fired(), {"itsm_incident.escalation_rule_recovered"})
+
+    def test_the_recovery_notice_goes_out_at_the_moment_of_recovery(self):
+        """A fault reported by phone and resolved by hand at 10 minutes: the
+        sweep is woken at that moment (an exact-time trigger, not the
+        5-minute safety sweep) and the notice goes out then, once."""
+        cron = self.env.ref("itsm_incident.ir_cron_itsm_deadline_sweep")
+        self.env.cr.precommit.run()
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([("cron_id", "=", cron.id)])
+        resolved_at = (self.created + timedelta(minutes=10)).replace(microsecond=0)
+        with freeze_time(resolved_at):
+            close_the_loop(self.fault).with_user(
+                self.users["resolver"]
+            ).stage_id = self.env.ref("itsm_incident.helpdesk_ticket_stage_resolved")
+        self.assertEqual(self.fault.fault_recovered_date, resolved_at)
+        self.env.cr.precommit.run()
+        triggers = Trigger.search([("cron_id", "=", cron.id)]) - before
+        self.assertIn(resolved_at, triggers.mapped("call_at"))
+        self.sweep(10)
+        self.assertIn("itsm_incident.escalation_rule_recovered", self.fired())
+        self.assertEqual(
+            len(self.mails_to(self.portal_company, "Service recovered")), 1
+        )
+        self.sweep(12)
+        self.assertEqual(
+            len(self.mails_to(self.portal_company, "Service recovered")), 1
+        )
+
+    def test_no_recovery_notice_for_what_is_not_a_fault(self):
+        self.fault.is_fault = False
+        with freeze_time(self.created + timedelta(minutes=10)):
+            close_the_loop(self.fault).stage_id = self.env.ref(
+                "itsm_incident.helpdesk_ticket_stage_resolved"
+            )
+        self.assertFalse(self.fault.fault_recovered_date)
+        self.sweep(60)
+        self.assertNotIn("itsm_incident.escalation_rule_recovered", self.fired())
+
+    def test_the_fault_explanation_notice(self):
+        """S4's 故障说明通告: prepared from the resolution record for the
+        affected customers, for the handler to read over and send."""
+        with freeze_time(self.created + timedelta(minutes=10)):
+            close_the_loop(self.fault).stage_id = self.env.ref(
+                "itsm_incident.helpdesk_ticket_stage_resolved"
+            )
+        action = self.fault.with_user(
+            self.users["resolver"]
+        ).action_itsm_fault_explanation()
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(self.users["resolver"])
+            .with_context(**action["context"])
+            .create({})
+        )
+        self.assertIn("Fault explanation", composer.subject)
+        self.assertIn("A faulty part.", composer.body)
+        self.assertIn("Replaced it.", composer.body)
+        self.assertIn(self.portal_company, composer.partner_ids)
 
     def test_recovery_notice_to_the_customer(self):
         self.fault.write(
