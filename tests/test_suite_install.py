@@ -36,5 +36,15 @@ class TestSuiteInstall(TransactionCase):
             .with_user(admin)
             .get_views([(False, "form")])["views"]["form"]["arch"]
         )
+        # Odoo's Settings lead to the ITSM settings (their own form, which
+        # the ITSM managers open too) and keep the administrator's part.
         self.assertIn('name="itsm_incident"', arch)
+        self.assertIn("Open the ITSM settings", arch)
+        self.assertIn('name="itsm_sms_provider"', arch)
+        itsm = self.env.ref("itsm_incident.res_config_settings_view_form_itsm")
+        arch = (
+            self.env["res.config.settings"]
+            .with_user(admin)
+            .get_views([(itsm.id, "form")])["views"]["form"]["arch"]
+        )
         self.assertIn('name="itsm_default_team_id"', arch)

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .itsm_priority_matrix import IMPACTS, URGENCIES
 
@@ -144,6 +144,85 @@ class ResConfigSettings(models.TransientModel):
         "itsm.priority", string="Low urgency, minor impact"
     )
 
+    # ------------------------------------------------------------------
+    # The ITSM manager sets the ITSM settings (issue 12, point 11)
+    # ------------------------------------------------------------------
+    # Odoo lets administrators only save settings (execute). An ITSM manager
+    # who is not one reads, creates and saves the ITSM fields of the form
+    # (``_itsm_manager_fields``), nothing else: other settings are neither
+    # read nor written for them; the SMS sender and who sees KPIs stay the
+    # administrator's.
+
+    def _itsm_manager_only(self):
+        return not self.env.is_admin() and self.env.user.has_group(
+            "itsm_incident.group_itsm_manager"
+        )
+
+    @api.model
+    def _itsm_manager_fields(self):
+        return {
+            name
+            for name in self._fields
+            if name.startswith("itsm_") and name not in SMS_FIELDS
+        }
+
+    @api.model
+    def default_get(self, fields_list):
+        if not self._itsm_manager_only():
+            return super().default_get(fields_list)
+        allowed = self._itsm_manager_fields() | {"company_id"}
+        fields_list = [name for name in fields_list or () if name in allowed]
+        # sudo: an ITSM manager reads the ITSM settings, only them (the
+        # fields are filtered before and the values after).
+        values = super(ResConfigSettings, self.sudo()).default_get(fields_list)
+        return {name: value for name, value in values.items() if name in allowed}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._itsm_manager_only():
+            return super().create(vals_list)
+        allowed = self._itsm_manager_fields() | {"company_id"}
+        for vals in vals_list:
+            foreign = sorted(set(vals) - allowed)
+            if foreign or vals.get("company_id", self.env.company.id) != (
+                self.env.company.id
+            ):
+                raise AccessError(
+                    self.env._(
+                        "As an ITSM manager you may change the ITSM settings of "
+                        "your current company only, not %s.",
+                        ", ".join(foreign) or self.env._("another company"),
+                    )
+                )
+        # sudo: an ITSM manager saves the ITSM settings of their company, only
+        # them (checked above); the company's ITSM fields are written through
+        # their related fields.
+        return super(ResConfigSettings, self.sudo()).create(vals_list).sudo(False)
+
+    def execute(self):
+        if not self._itsm_manager_only():
+            return super().execute()
+        self.ensure_one()
+        self._itsm_check_values()
+        # sudo: an ITSM manager saves the ITSM settings, only them: the
+        # configuration parameters of the ITSM fields and the matrix.
+        settings = self.sudo()
+        IrConfigParameter = self.env["ir.config_parameter"].sudo()
+        for name in sorted(self._itsm_manager_fields()):
+            field = self._fields[name]
+            parameter = getattr(field, "config_parameter", None)
+            if not parameter:
+                continue
+            value = settings[name]
+            if field.type in ("integer", "float"):
+                value = repr(value) if value else False
+            elif field.type == "many2one":
+                value = value.id
+            if IrConfigParameter.get_param(parameter) != (value or False):
+                IrConfigParameter.set_param(parameter, value)
+        settings._itsm_set_matrix()
+        return {"type": "ir.actions.client", "tag": "reload"}
+
     @api.model
     def get_values(self):
         values = super().get_values()
@@ -156,6 +235,19 @@ class ResConfigSettings(models.TransientModel):
         return values
 
     def set_values(self):
+        self._itsm_check_values()
+        result = super().set_values()
+        if self.env.user.has_group("base.group_system"):
+            self.company_id.write({name: self[name] for name in SMS_FIELDS})
+        self._itsm_set_matrix()
+        return result
+
+    def _itsm_set_matrix(self):
+        self.env["itsm.priority.matrix"]._set_matrix(
+            {cell: self[field_name] for cell, field_name in MATRIX_FIELDS.items()}
+        )
+
+    def _itsm_check_values(self):
         if not 0 < self.itsm_sla_warning_share < 1:
             raise ValidationError(
                 self.env._(
@@ -181,10 +273,3 @@ class ResConfigSettings(models.TransientModel):
                     "(0 turns the proposals by recurrence off)."
                 )
             )
-        result = super().set_values()
-        if self.env.user.has_group("base.group_system"):
-            self.company_id.write({name: self[name] for name in SMS_FIELDS})
-        self.env["itsm.priority.matrix"]._set_matrix(
-            {cell: self[field_name] for cell, field_name in MATRIX_FIELDS.items()}
-        )
-        return result

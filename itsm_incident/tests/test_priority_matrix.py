@@ -79,7 +79,10 @@ class TestPriorityMatrix(ItsmCase):
         close_the_loop(self.screen(closed)).stage_id = self.env.ref(
             "helpdesk_mgmt.helpdesk_ticket_stage_done"
         )
-        settings = Form(self.env["res.config.settings"])
+        settings = Form(
+            self.env["res.config.settings"],
+            view="itsm_incident.res_config_settings_view_form_itsm",
+        )
         self.assertEqual(settings.itsm_matrix_medium_moderate, self.priority("3"))
         settings.itsm_matrix_medium_moderate = self.priority("2")
         settings.save().execute()
@@ -89,7 +92,10 @@ class TestPriorityMatrix(ItsmCase):
         self.assertIn("P2", open_ticket.message_ids[:1].body)
 
     def test_incomplete_matrix_is_refused(self):
-        settings = Form(self.env["res.config.settings"])
+        settings = Form(
+            self.env["res.config.settings"],
+            view="itsm_incident.res_config_settings_view_form_itsm",
+        )
         settings.itsm_matrix_low_minor = self.env["itsm.priority"]
         with self.assertRaisesRegex(ValidationError, "must be complete"):
             settings.save().execute()
@@ -102,7 +108,10 @@ class TestPriorityMatrix(ItsmCase):
         cell = self.env.ref("itsm_incident.matrix_high_severe")
         with self.assertRaisesRegex(ValidationError, "Contradictory"):
             cell.priority_id = self.priority("4")
-        settings = Form(self.env["res.config.settings"])
+        settings = Form(
+            self.env["res.config.settings"],
+            view="itsm_incident.res_config_settings_view_form_itsm",
+        )
         # Raising two cells together is consistent and accepted as a whole.
         settings.itsm_matrix_high_minor = self.priority("2")
         settings.itsm_matrix_high_moderate = self.priority("1")
