@@ -71,6 +71,7 @@
         "views/itsm_kpi_settings_views.xml",
         "views/itsm_kpi_menus.xml",
         "wizards/itsm_phone_intake_wizard_views.xml",
+        "wizards/itsm_ticket_withdraw_wizard_views.xml",
     ],
     "demo": [
         "demo/itsm_demo.xml",

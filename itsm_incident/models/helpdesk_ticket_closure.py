@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import SUPERUSER_ID, fields, models
 from odoo.exceptions import UserError
 
 
@@ -7,13 +7,30 @@ from odoo.exceptions import UserError
 class HelpdeskTicket(models.Model):
     """The closure gate of a ticket (INC-12): a ticket reaches a closed stage
     only when nothing required is missing. Features add their own
-    conditions by extending :meth:`_itsm_closure_blockers`."""
+    conditions by extending :meth:`_itsm_closure_blockers`.
+
+    A closed stage outside the closed loop (Cancelled, Rejected) is for a
+    withdrawn or invalid declaration only: with a reason, by the service desk
+    or an ITSM manager, and a major incident by a manager only (issue 12,
+    point 7)."""
 
     _inherit = "helpdesk.ticket"
+
+    itsm_close_reason = fields.Text(
+        string="Why cancelled or rejected",
+        tracking=True,
+        copy=False,
+        help="A withdrawn or invalid declaration closes without the closed loop, "
+        "with this reason.",
+    )
 
     def write(self, vals):
         if vals.get("stage_id"):
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+            if stage.closed and not stage.itsm_closed_loop:
+                self._itsm_only(vals).filtered(
+                    lambda t: not t.stage_id.closed
+                )._itsm_check_withdrawal(vals)
             if stage.closed:
                 # The blockers may depend on the stage the ticket goes to.
                 # Only ITSM tickets: a plain team's ticket closes as in
@@ -22,6 +39,66 @@ class HelpdeskTicket(models.Model):
                     lambda t: not t.stage_id.closed
                 ).with_context(itsm_closing_stage_id=stage.id)._itsm_check_closable()
         return super().write(vals)
+
+    def _itsm_check_withdrawal(self, vals):
+        """Cancelling or rejecting these tickets: refused, changing nothing,
+        without a reason, by someone who is not the desk or a manager, or for
+        a major incident by anyone but an ITSM manager."""
+        if not self:
+            return
+        user = self.env.user
+        if user.id != SUPERUSER_ID:
+            if not user.has_group("itsm_incident.group_itsm_agent"):
+                raise UserError(
+                    self.env._(
+                        "Only the service desk or an ITSM manager cancels or "
+                        "rejects an incident (%s).",
+                        ", ".join(self.mapped("display_name")),
+                    )
+                )
+            majors = self.filtered("is_major")
+            if majors and not user.has_group("itsm_incident.group_itsm_manager"):
+                raise UserError(
+                    self.env._(
+                        "A major incident is cancelled or rejected by an ITSM "
+                        "manager only (%s).",
+                        ", ".join(majors.mapped("display_name")),
+                    )
+                )
+        reason = vals.get("itsm_close_reason") or vals.get("screening_note") or ""
+        if not reason.strip():
+            # The screening note of an invalid or out-of-scope declaration
+            # says why too.
+            silent = self.filtered(
+                lambda t: not (
+                    t.itsm_close_reason
+                    or (
+                        t.screening_state in ("invalid", "out_of_scope")
+                        and t.screening_note
+                    )
+                    or ""
+                ).strip()
+            )
+            if silent:
+                raise UserError(
+                    self.env._(
+                        "Say why %s is cancelled or rejected: only a withdrawn or "
+                        "invalid declaration closes without the closed loop.",
+                        ", ".join(silent.mapped("display_name")),
+                    )
+                )
+
+    def action_itsm_withdraw(self):
+        """Cancel (withdrawn) or reject (invalid) with a reason."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Cancel or reject"),
+            "res_model": "itsm.ticket.withdraw.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_ticket_ids": self.ids},
+        }
 
     def _itsm_check_closable(self):
         """Refuse, with every missing item of every ticket, to close."""

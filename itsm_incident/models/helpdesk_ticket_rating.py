@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.rating.models import rating_data
@@ -82,8 +82,47 @@ class HelpdeskTicket(models.Model):
             notify_delay_send=notify_delay_send,
         )
         if self.stage_id.itsm_resolved and not self.reporter_confirmed_date:
-            self._itsm_confirm()
+            if rate < rating_data.RATING_LIMIT_OK:
+                self._itsm_follow_up_dissatisfied(feedback)
+            else:
+                self._itsm_confirm()
         return result
+
+    def _itsm_follow_up_dissatisfied(self, feedback):
+        """A dissatisfied reporter (S1's closed loop): the ticket does not
+        close by itself; it stays resolved, its automatic closure is
+        stopped, and the handler's department manager (the team leader when
+        none) gets an activity to follow up before closing or reopening it."""
+        # sudo: the reporter's rating decides the follow-up; the stamp, the
+        # closure date and the activity are the system's.
+        ticket = self.sudo()
+        ticket.write(
+            {"reporter_confirmed_date": fields.Datetime.now(), "auto_close_date": False}
+        )
+        chart = ticket.user_id._itsm_org_chart()
+        manager = (
+            chart.get(ticket.user_id.id, {})
+            .get("department_manager", self.env["res.partner"])
+            .user_ids.filtered(lambda u: not u.share)[:1]
+            or ticket.team_id.user_id
+            or ticket.user_id
+        )
+        if manager:
+            ticket.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                summary=self.env._("Dissatisfied reporter: follow up"),
+                note=feedback or False,
+            )
+        ticket.message_post(
+            body=self.env._(
+                "The reporter is dissatisfied with the resolution; %(manager)s "
+                "follows up before the ticket closes.",
+                manager=manager.name or self.env._("the team"),
+            ),
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _message_post_after_hook(self, message, msg_values):
         """The reporter answers a resolved ticket: no automatic closure, the

@@ -179,9 +179,82 @@ class TestNormalIncidentLoop(ClosureCase):
         self.assertIn("the resolution record", message)
         self.assertIn("a verified fix", message)
         self.assertEqual(self.snapshot(ticket), before)
-        # A withdrawn declaration is cancelled without a resolution.
-        self.as_role("agent", ticket).stage_id = self.cancelled
+        # A withdrawn declaration is cancelled without a resolution, with a
+        # reason (it used to need none).
+        with self.assertRaises(UserError) as refusal:
+            self.as_role("agent", ticket).stage_id = self.cancelled
+        self.assertIn("Say why", str(refusal.exception))
+        self.assertEqual(self.snapshot(ticket), before)
+        self.withdraw("agent", ticket, "The reporter withdrew it by phone.")
         self.assertTrue(ticket.closed)
+        self.assertEqual(ticket.itsm_close_reason, "The reporter withdrew it by phone.")
+
+    def withdraw(self, role, ticket, reason, outcome="cancelled"):
+        wizard = (
+            self.env["itsm.ticket.withdraw.wizard"]
+            .with_user(self.users[role])
+            .create({"ticket_ids": ticket.ids, "outcome": outcome, "reason": reason})
+        )
+        return wizard.action_apply()
+
+    def test_only_the_desk_or_a_manager_cancels_and_a_major_only_a_manager(self):
+        ticket = self.new_incident()
+        before = self.snapshot(ticket)
+        for role in ("resolver", "reporter"):
+            with self.subTest(role=role), self.assertRaises(UserError):
+                self.as_role(role, ticket).write(
+                    {
+                        "itsm_close_reason": "No longer needed",
+                        "stage_id": self.cancelled.id,
+                    }
+                )
+        self.assertEqual(self.snapshot(ticket), before)
+        ticket.write({"impact": "severe", "urgency": "high"})
+        self.assertTrue(ticket.is_major)
+        with self.assertRaises(UserError) as refusal:
+            self.withdraw("agent", ticket, "Duplicate", outcome="rejected")
+        self.assertIn("ITSM manager only", str(refusal.exception))
+        self.assertFalse(ticket.closed)
+        self.withdraw(
+            "manager", ticket, "A duplicate of the network outage", "rejected"
+        )
+        self.assertEqual(
+            ticket.stage_id,
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_rejected"),
+        )
+        # The reporter reads why.
+        self.assertIn(
+            "A duplicate of the network outage",
+            ticket.message_ids.filtered(
+                lambda m: self.users["reporter"].partner_id in m.partner_ids
+            )[:1].body,
+        )
+
+    def test_a_dissatisfied_reporter_reopens_the_follow_up(self):
+        """A "dissatisfied" rating does not close the ticket silently: it
+        stays resolved, no automatic closure, and the handler's department
+        manager has an activity to follow up (it used to close)."""
+        self.env["hr.employee"].create(
+            {
+                "name": "resolver",
+                "user_id": self.users["resolver"].id,
+                "department_id": self.business.id,
+            }
+        )
+        ticket = self.new_incident()
+        self.handle(ticket).action_resolve()
+        rating = ticket.rating_ids
+        ticket.sudo().rating_apply(1, token=rating.access_token, feedback="Still slow")
+        self.assertEqual(ticket.stage_id, self.resolved)
+        self.assertFalse(ticket.auto_close_date)
+        self.assertTrue(ticket.reporter_confirmed_date)
+        activity = ticket.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertIn("Dissatisfied", activity.summary)
+        self.assertEqual(activity.user_id, self.users["department_head"])
+        # The follow-up done, the manager closes it through the loop.
+        self.as_role("manager", ticket).stage_id = self.done
+        self.assertEqual(ticket.stage_id, self.done)
 
     def test_a_failed_verification_blocks_resolution(self):
         ticket = self.new_incident()
@@ -225,7 +298,7 @@ class TestNormalIncidentLoop(ClosureCase):
         self.handle(ticket).action_resolve()
         rating = ticket.rating_ids
         ticket.sudo().rating_apply(3, token=rating.access_token, feedback="OK")
-        self.assertEqual(ticket.stage_id, self.done)
+        self.assertEqual(ticket.stage_id, self.done, "3 of 5: satisfied enough")
         before = self.snapshot(ticket)
         with self.assertRaises(UserError) as refusal:
             ticket.sudo().rating_apply(1, token=rating.access_token, feedback="Bad")

@@ -215,5 +215,9 @@ class TestMajorIncidentClosure(ItsmCase):
         ticket = self.screen(self.ticket_customer)
         ticket.write({"impact": "severe", "urgency": "high"})
         cancelled = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_cancelled")
-        ticket.stage_id = cancelled
+        # By an ITSM manager, with a reason (issue 12, point 7; it used to be
+        # anyone, without one).
+        self.env["itsm.ticket.withdraw.wizard"].with_user(self.users["manager"]).create(
+            {"ticket_ids": ticket.ids, "reason": "Withdrawn: a test alarm."}
+        ).action_apply()
         self.assertEqual(ticket.stage_id, cancelled)
