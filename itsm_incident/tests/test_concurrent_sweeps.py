@@ -2,17 +2,30 @@ import threading
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import TransactionCase, tagged
 
 
+# After the installation (the tag is inherited): these tests commit on
+# connections of their own, and the notices they count are only marked once
+# the registry is ready.
+@tagged("post_install", "-at_install")
 class RealTransactionsCase(TransactionCase):
     """Work in real transactions on their own database connections."""
+
+    def environment(self, cr):
+        """A superuser environment on ``cr``, a cursor of its own. Odoo's
+        runner holds the registries' lock while it runs the tests, so a
+        worker thread must not look the registry up by its name: the
+        transaction is given the test's registry, and mails are queued
+        rather than sent after the commit (from a registry looked up)."""
+        cr.transaction = api.Transaction(self.registry)
+        return api.Environment(cr, SUPERUSER_ID, {"mail_notify_force_send": False})
 
     def committed(self, work):
         """Run ``work`` in its own transaction on its own connection and
         commit it, so that the other connections see it."""
         with self.registry.cursor() as cr:
-            result = work(api.Environment(cr, SUPERUSER_ID, {}))
+            result = work(self.environment(cr))
             cr.commit()  # pylint: disable=invalid-commit
             return result
 
@@ -25,7 +38,7 @@ class RealTransactionsCase(TransactionCase):
         def worker():
             try:
                 with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env = self.environment(cr)
                     barrier.wait(timeout=30)
                     results.append(work(env))
                     cr.commit()  # pylint: disable=invalid-commit
