@@ -53,3 +53,4 @@ from . import itsm_supervision_check
 from . import itsm_supervision_check_line
 from . import itsm_kpi_monthly_report
 from . import itsm_kpi_dashboard
+from . import itsm_demo_history

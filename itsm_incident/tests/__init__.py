@@ -28,3 +28,4 @@ from . import test_kpi_monthly_report
 from . import test_supervision
 from . import test_itsm_team
 from . import test_archive
+from . import test_demo_history
