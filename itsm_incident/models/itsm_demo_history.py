@@ -1,6 +1,7 @@
 # Copyright 2026 ITSM for Odoo contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import os
 import random
 import time
 from datetime import date, datetime, timedelta
@@ -19,8 +20,9 @@ MARKER = "itsm_incident.demo_history_generated"
 # Beijing time is UTC+8: the office day 08:30–18:00 is 00:30–10:00 UTC.
 OFFICE_START_UTC = 0.5
 OFFICE_HOURS = 9.5
-# Tickets reported in the last days before the anchor stay open.
-OPEN_DAYS = 3
+# Tickets reported in the last hours before the anchor are still open (and
+# those whose handling outlasts it).
+OPEN_HOURS = 48
 QUIET = {
     "tracking_disable": True,
     "mail_create_nolog": True,
@@ -75,7 +77,12 @@ class ItsmDemoHistory(models.AbstractModel):
         ``again``: then the organisation's users are reused, the rest
         comes anew."""
         param = self.env["ir.config_parameter"].sudo()
-        if param.get_param(MARKER) and not again:
+        if not again and (
+            param.get_param(MARKER) or os.environ.get("ITSM_DEMO_HISTORY") == "0"
+        ):
+            # Once; and not in the test database (setup/test), whose tests
+            # count on the demo's few records (test_demo_history makes its
+            # own history).
             return {}
         started = time.perf_counter()
         if anchor is None:
@@ -397,7 +404,8 @@ class ItsmDemoHistory(models.AbstractModel):
                 "description": description.format(host=host, value=value),
                 "record": record,
                 "impact": rng.choice(impacts),
-                "urgency": rng.choice(urgencies),
+                # Most alerts are caught before users notice.
+                "urgency": rng.choice([*urgencies, "medium", "low"]),
                 "type": "incident",
                 "channel": "monitoring",
                 "nature": "emergency",
@@ -420,7 +428,9 @@ class ItsmDemoHistory(models.AbstractModel):
             return {
                 "kind": kind,
                 "system": system,
-                "category_xmlid": category,
+                # Mostly filed under the system; a process change under
+                # S2's business branch.
+                "category_xmlid": category if rng.random() < 0.25 else None,
                 "name": title.format(
                     value=value * (20 if "元" in title else 1),
                     month=f"{rng.randint(1, 12)} 月",
@@ -447,6 +457,10 @@ class ItsmDemoHistory(models.AbstractModel):
                 "kind": kind,
                 "system": system,
                 "name": title,
+                # S2: the people's work did not meet the customer's needs.
+                "category_xmlid": "category_service_personnel_results"
+                if rng.random() < 0.5
+                else None,
                 "description": self._itsm_demo_fill(rng, description),
                 "record": record,
                 "impact": "moderate",
@@ -549,7 +563,7 @@ class ItsmDemoHistory(models.AbstractModel):
                 else timedelta(hours=rng.uniform(0.2, 30))
             )
             plan["major"] = major
-            if age < timedelta(days=OPEN_DAYS) or plan["closed"] >= anchor:
+            if age < timedelta(hours=OPEN_HOURS) or plan["closed"] >= anchor:
                 self._itsm_demo_plan_open(rng, plan, anchor)
             else:
                 plan["stage"] = "done"
