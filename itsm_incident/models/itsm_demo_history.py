@@ -99,7 +99,7 @@ class ItsmDemoHistory(models.AbstractModel):
         tickets = self._itsm_demo_tickets(org, plans, articles, problems)
         self._itsm_demo_dates(tickets, plans, closing=False)
         self._itsm_demo_clocks(tickets, plans)
-        self._itsm_demo_majors(rng, org, tickets, plans)
+        self._itsm_demo_majors(rng, org, tickets, plans, anchor)
         self._itsm_demo_stages(tickets, plans, org)
         self._itsm_demo_dates(tickets, plans, closing=True)
         tickets._itsm_sla_sync(track=False)
@@ -218,27 +218,44 @@ class ItsmDemoHistory(models.AbstractModel):
             department = Department.create(
                 {"name": name, "parent_id": operations.id if operations else False}
             )
-            employees = Employee.browse()
-            for index, (person, job) in enumerate(people):
-                partner = Partner.create(
+            # The department's named people, then its staff (营业员, 坐席…).
+            people = people + [
+                (D.staff_name(len(reporters) + index), D.STAFF_JOBS[key])
+                for index in range(D.STAFF[key])
+            ]
+            partners = Partner.create(
+                [
                     {
                         "name": person,
                         "email": f"{key}{index + 1}@bss.example.com",
                         "phone": f"+86 28 8{len(reporters):03d} {1000 + index * 7}",
                         "function": job,
                     }
-                )
-                employees |= Employee.create(
+                    for index, (person, job) in enumerate(people)
+                ]
+            )
+            head = Employee.create(
+                {
+                    "name": partners[0].name,
+                    "work_contact_id": partners[0].id,
+                    "department_id": department.id,
+                    "job_title": partners[0].function,
+                }
+            )
+            Employee.create(
+                [
                     {
-                        "name": person,
+                        "name": partner.name,
                         "work_contact_id": partner.id,
                         "department_id": department.id,
-                        "parent_id": employees[:1].id,
-                        "job_title": job,
+                        "parent_id": head.id,
+                        "job_title": partner.function,
                     }
-                )
-                reporters.append(partner)
-            department.manager_id = employees[:1]
+                    for partner in partners[1:]
+                ]
+            )
+            department.manager_id = head
+            reporters += list(partners)
         Category = self.env["helpdesk.ticket.category"]
         systems = {}
         for key, name, parent, room in D.SYSTEMS:
@@ -829,7 +846,7 @@ class ItsmDemoHistory(models.AbstractModel):
                 kinds["resolution"]._stop(at=plan["closed"])
 
     @api.model
-    def _itsm_demo_majors(self, rng, org, tickets, plans):
+    def _itsm_demo_majors(self, rng, org, tickets, plans, anchor):
         """Each major incident: its improvement actions and, once handled,
         its approved review report (the closure gate asks for both)."""
         Action = self.env["itsm.improvement.action"]
@@ -855,7 +872,13 @@ class ItsmDemoHistory(models.AbstractModel):
             )
             if plan["stage"] != "done":
                 continue
-            done = actions[:1]
+            # Done when their deadline has long passed; the recent ones run.
+            done = (
+                actions.filtered(
+                    lambda a: a.date_deadline < anchor.date() - timedelta(days=20)
+                )
+                or actions[:1]
+            )
             done.write(
                 {"state": "done", "date_done": (closed + timedelta(days=10)).date()}
             )
@@ -951,7 +974,9 @@ class ItsmDemoHistory(models.AbstractModel):
     @api.model
     def _itsm_demo_spot_checks(self, rng, org, anchor, months):
         """A spot check (抽查) of each past month's closed incidents."""
-        Round = self.env["itsm.supervision.round"]
+        # The rectification actions' titles in the users' language.
+        lang = "zh_CN" if self.env["res.lang"]._lang_get("zh_CN") else self.env.lang
+        Round = self.env["itsm.supervision.round"].with_context(lang=lang)
         supervisor = org["supervisor"]
         checks = Round.browse()
         month = date(anchor.year, anchor.month, 1)

@@ -85,6 +85,68 @@ BUSINESS = [
     ),
 ]
 
+# Their staff beyond the named people: how many, and their post.
+STAFF = {"market": 6, "care": 14, "hall": 18, "finance": 4, "enterprise": 8}
+STAFF_JOBS = {
+    "market": "市场部专员",
+    "care": "客服代表",
+    "hall": "营业员",
+    "finance": "财务专员",
+    "enterprise": "客户经理",
+}
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+    "郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
+    "杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石"
+    "廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶"
+    "黎贺顾毛郝龚邵万钱严武戴孔汤"
+)
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "华",
+    "玲",
+    "飞",
+    "鹏",
+    "辉",
+    "婷",
+    "雪",
+    "琳",
+    "晓东",
+    "海燕",
+    "建国",
+    "志强",
+    "欣怡",
+]
+
+
+def staff_name(index):
+    """The index-th staff member's name: always the same."""
+    return (
+        SURNAMES[(7 * index + 3) % len(SURNAMES)] + GIVEN[(11 * index + 5) % len(GIVEN)]
+    )
+
+
 # The systems (level 4 of the category tree, under S2's equipment leaves):
 # (key, name, parent category xml id, team room key).
 SYSTEMS = [
