@@ -78,6 +78,7 @@
         "demo/itsm_problem_demo.xml",
         "demo/itsm_knowledge_demo.xml",
         "demo/itsm_service_demo.xml",
+        "demo/itsm_demo_history.xml",
     ],
     "assets": {
         "web.report_assets_common": [

@@ -68,3 +68,4 @@ from . import itsm_kpi_dashboard
 from . import itsm_sms_trace
 from . import sms_sms
 from . import helpdesk_ticket_service
+from . import itsm_demo_history

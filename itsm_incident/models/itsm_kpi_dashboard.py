@@ -25,7 +25,10 @@ class ItsmKpiDashboard(models.AbstractModel):
         priorities = dict(
             Ticket._fields["itsm_priority"]._description_selection(self.env)
         )
-        open_domain = [("stage_id.closed", "=", False)]
+        # The service desk's tickets: plain helpdesk teams' (customer care,
+        # HR…) have no ITSM priority, clocks or categories of ours.
+        itsm = [("is_itsm", "=", True)]
+        open_domain = [*itsm, ("stage_id.closed", "=", False)]
         open_by_priority = [
             {
                 "priority": priority or False,
@@ -52,7 +55,10 @@ class ItsmKpiDashboard(models.AbstractModel):
             [],
             ["__count", "on_time_rate:avg", "satisfaction:avg", "recurrence_rate:avg"],
         )[0]
-        this_month = [("create_date", ">=", fields.Datetime.to_datetime(month_start))]
+        this_month = [
+            *itsm,
+            ("create_date", ">=", fields.Datetime.to_datetime(month_start)),
+        ]
         top_categories = [
             {
                 "id": category.id,
