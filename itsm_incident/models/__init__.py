@@ -54,6 +54,7 @@ from . import helpdesk_ticket_recurrence
 from . import helpdesk_ticket_problem
 from . import helpdesk_ticket_escalation
 from . import helpdesk_ticket_sla
+from . import helpdesk_ticket_receipt
 from . import helpdesk_ticket
 from . import helpdesk_ticket_rating
 from . import itsm_escalation_rule

@@ -410,11 +410,16 @@ class ItsmEscalationRule(models.Model):
             name = rule.date_field_id.name
             for record in records:
                 if record[name]:
+                    # Already due (e.g. a ticket that just became major):
+                    # now.
                     moments.add(
-                        fields.Datetime.to_datetime(record[name])
-                        + timedelta(minutes=rule.threshold_minutes)
+                        max(
+                            fields.Datetime.to_datetime(record[name])
+                            + timedelta(minutes=rule.threshold_minutes),
+                            now,
+                        )
                     )
-        self.env["itsm.deadline"]._wake_sweep_at({m for m in moments if m >= now})
+        self.env["itsm.deadline"]._wake_sweep_at(moments)
 
     def _fire(self, records):
         """Notify the recipients of each record and apply the actions."""
@@ -484,9 +489,12 @@ class ItsmEscalationRule(models.Model):
         """{language: {record id: recipients}}: each recipient reads the
         notice in their own language (the sweep's when they have none)."""
         by_lang = defaultdict(dict)
+        # A partner's language that is not installed (any more): the sweep's.
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
+        fallback = self.env.lang if self.env.lang in installed else "en_US"
         for record_id in records.ids:
             for partner in recipients[record_id]:
-                lang = partner.lang or self.env.lang or "en_US"
+                lang = partner.lang if partner.lang in installed else fallback
                 partners = by_lang[lang].get(record_id, partner.browse())
                 by_lang[lang][record_id] = partners | partner
         return by_lang
@@ -574,8 +582,9 @@ class ItsmEscalationRule(models.Model):
         """One mail per digest reader: the rung, how many records and a line
         for each, in the reader's language."""
         values = []
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
         for partner, digest_records in digests.items():
-            lang = partner.lang or self.env.lang or "en_US"
+            lang = partner.lang if partner.lang in installed else "en_US"
             rule = self.with_context(lang=lang)
             model_name = rule.model_id.name
             body = (

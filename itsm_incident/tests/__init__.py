@@ -33,3 +33,4 @@ from . import test_ladder_any_model
 from . import test_sms_gateway
 from . import test_itsm_settings
 from . import test_demo_history
+from . import test_notices
