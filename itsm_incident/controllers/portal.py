@@ -40,12 +40,12 @@ class ItsmHelpdeskTicketController(HelpdeskTicketController):
         except (AccessError, MissingError) as error:
             raise NotFound() from error
         stage = request.env["helpdesk.ticket.stage"].browse(int(stage_id)).exists()
-        if ticket.is_itsm and (
-            stage.itsm_closed_loop or ticket.screening_state == "to_screen"
-        ):
+        if ticket.is_itsm and stage.closed:
             # An ITSM ticket is done once its reporter confirms the
-            # resolution (INC-12), not by a button of the portal; and none
-            # closes before the desk has screened it (INC-2).
+            # resolution (INC-12), not by a button of the portal; it is
+            # cancelled or rejected by the desk, with a reason the reporter
+            # reads (issue 12, point 7): a reporter who withdraws tells the
+            # desk.
             raise Forbidden()
         return super().support_ticket_close(**kw)
 
@@ -151,15 +151,11 @@ class ItsmCustomerPortalHelpdesk(CustomerPortalHelpdesk):
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
-        if ticket.is_itsm and ticket.screening_state == "to_screen":
-            # Screening is not optional (INC-2): the desk screens the
-            # declaration before anyone closes it, its reporter included.
+        if ticket.is_itsm:
+            # No closing button on an ITSM ticket: Done needs the reporter's
+            # confirmation of a resolution, Cancelled and Rejected the desk
+            # (a reason, issue 12 point 7); none before screening (INC-2).
             values["closed_stages"] = values["closed_stages"].browse()
-        elif ticket.is_itsm:
-            # Done needs the reporter's confirmation of a resolution.
-            values["closed_stages"] = values["closed_stages"].filtered(
-                lambda stage: not stage.itsm_closed_loop
-            )
         return values
 
     def _itsm_own_security_incident(self, ticket_id, access_token):
