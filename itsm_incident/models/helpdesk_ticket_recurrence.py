@@ -50,6 +50,18 @@ class HelpdeskTicket(models.Model):
             .get_param("itsm_incident.recurrence_window_days", 30)
         )
 
+    @api.model
+    def _itsm_recurrence_similar(self):
+        """SQL: ``other`` is a similar incident to ``ticket`` (the same
+        category is checked apart): the same customer. Extensions widen it
+        (the same service, helpdesk_ticket_service.py)."""
+        return SQL("other.commercial_partner_id = ticket.commercial_partner_id")
+
+    @api.model
+    def _itsm_recurrence_counted(self):
+        """SQL: which tickets have their recurrences counted."""
+        return SQL("ticket.commercial_partner_id IS NOT NULL")
+
     def _itsm_count_recurrences(self):
         """Count, in one query, each ticket's similar incidents (same
         category and customer) reported within the window before it: by its
@@ -64,7 +76,7 @@ class HelpdeskTicket(models.Model):
                 SELECT ticket.id, 1 + (
                        SELECT count(*) FROM helpdesk_ticket AS other
                         WHERE other.category_id = ticket.category_id
-                          AND other.commercial_partner_id = ticket.commercial_partner_id
+                          AND %(similar)s
                           AND other.active
                           AND other.create_date >= ticket.create_date - %(window)s
                           AND (other.create_date, other.id)
@@ -72,8 +84,10 @@ class HelpdeskTicket(models.Model):
                   FROM helpdesk_ticket AS ticket
                  WHERE ticket.id = ANY(%(ids)s)
                    AND ticket.category_id IS NOT NULL
-                   AND ticket.commercial_partner_id IS NOT NULL
+                   AND %(counted)s
                 """,
+                similar=self._itsm_recurrence_similar(),
+                counted=self._itsm_recurrence_counted(),
                 ids=self.ids,
                 window=timedelta(days=self._itsm_recurrence_window()),
             )

@@ -1,7 +1,4 @@
-from collections import defaultdict
-from datetime import timedelta
-
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
 
@@ -43,7 +40,7 @@ class HelpdeskTicket(models.Model):
 
     def init(self):
         # Recurrences by service: one index range scan per ticket, as for
-        # recurrences by customer (itsm.ticket.recurrence).
+        # recurrences by customer (helpdesk_ticket_recurrence.py).
         result = super().init()
         create_index(
             self.env.cr,
@@ -53,46 +50,22 @@ class HelpdeskTicket(models.Model):
         )
         return result
 
-    def _itsm_count_recurrences(self):
+    @api.model
+    def _itsm_recurrence_similar(self):
         """INC-10 counts the incidents of the same category and the same
-        customer *or service*: a ticket with a service (a monitored fault
-        has no customer) counts, in one query, the similar incidents of its
-        service too, when that makes more."""
-        result = super()._itsm_count_recurrences()
-        tickets = self.filtered(lambda ticket: ticket.service_id and ticket.category_id)
-        if not tickets:
-            return result
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT ticket.id, 1 + (
-                       SELECT count(*) FROM helpdesk_ticket AS other
-                        WHERE other.category_id = ticket.category_id
-                          AND (other.service_id = ticket.service_id
-                               OR other.commercial_partner_id
-                                  = ticket.commercial_partner_id)
-                          AND other.active
-                          AND other.create_date >= ticket.create_date - %(window)s
-                          AND (other.create_date, other.id)
-                              < (ticket.create_date, ticket.id))
-                  FROM helpdesk_ticket AS ticket
-                 WHERE ticket.id = ANY(%(ids)s)
-                """,
-                ids=tickets.ids,
-                window=timedelta(days=self._itsm_recurrence_window()),
-            )
+        customer *or service*: three employees reporting one outage, or a
+        monitored fault (no customer) that comes back, recur."""
+        return SQL(
+            "(other.service_id = ticket.service_id OR %s)",
+            super()._itsm_recurrence_similar(),
         )
-        by_count = defaultdict(list)
-        for ticket_id, count in self.env.cr.fetchall():
-            by_count[count].append(ticket_id)
-        for count, ticket_ids in by_count.items():
-            changed = self.browse(ticket_ids).filtered(
-                lambda ticket, count=count: ticket.recurrence_count < count
-            )
-            # sudo: a read-only count kept by the system.
-            changed.sudo().write({"recurrence_count": count})
-        return result
+
+    @api.model
+    def _itsm_recurrence_counted(self):
+        return SQL(
+            "(ticket.service_id IS NOT NULL OR %s)",
+            super()._itsm_recurrence_counted(),
+        )
 
     def _itsm_escalation_customers(self):
         """The escalation ladder's customers of a ticket also include the
