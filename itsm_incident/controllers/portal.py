@@ -7,14 +7,16 @@ from odoo.http import request
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
 
-# Ticket fields a customer fills in on the portal form (INC-1, INC-2).
-PORTAL_SELECTIONS = ("declaration_type", "impact", "urgency")
+# Ticket fields a customer fills in on the portal form (INC-1, INC-2): they
+# describe and may state the urgency; the desk sets the impact, the priority
+# and the grade (S2 §5.4.3).
+PORTAL_SELECTIONS = ("declaration_type", "urgency")
 
 
 class ItsmHelpdeskTicketController(HelpdeskTicketController):
     """The portal form asks for the declaration type, and optionally the
-    impact and urgency that give the priority; bad input is sent back with
-    the reason and creates nothing."""
+    urgency; the service desk classifies the rest (an impact posted anyway is
+    ignored). Bad input is sent back with the reason and creates nothing."""
 
     @http.route()
     def submit_ticket(self, **kw):
@@ -62,9 +64,8 @@ class ItsmHelpdeskTicketController(HelpdeskTicketController):
     def _prepare_submit_ticket_vals(self, **kw):
         vals = super()._prepare_submit_ticket_vals(**kw)
         vals["declaration_type"] = kw.get("declaration_type") or "incident"
-        for fname in ("impact", "urgency"):
-            if kw.get(fname):
-                vals[fname] = kw[fname]
+        if kw.get("urgency"):
+            vals["urgency"] = kw["urgency"]
         if kw.get("declaration_type") and not vals.get("team_id"):
             # The service desk's form (it asks what is declared): the ITSM
             # team of the category, else the company's service desk team.
@@ -94,7 +95,6 @@ class ItsmHelpdeskTicketController(HelpdeskTicketController):
             "declaration_type": env._(
                 "Unknown type “%(value)s”: choose one of %(choices)s."
             ),
-            "impact": env._("Unknown impact “%(value)s”: choose one of %(choices)s."),
             "urgency": env._("Unknown urgency “%(value)s”: choose one of %(choices)s."),
         }
         errors = []

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 # Other modules import these from here.
 # pylint: disable=unused-import
@@ -10,6 +10,19 @@ from .itsm_priority_matrix import IMPACTS, URGENCIES
 
 # ITSM tickets a refused deletion names; a longer selection ends with "…".
 UNLINK_NAMED = 5
+# The desk classifies (S2 §5.4.3): what a portal user never sets. The
+# reporter may state the urgency.
+DESK_CLASSIFICATION = frozenset(
+    {
+        "impact",
+        "itsm_priority",
+        "priority",
+        "priority_override",
+        "priority_override_reason",
+        "grade",
+        "is_major",
+    }
+)
 
 
 # One concern a file on purpose (readme/DEVELOP.md).
@@ -49,8 +62,33 @@ class HelpdeskTicket(models.Model):
     )
 
     # Priority matrix (INC-5) and grade (INC-6)
-    impact = fields.Selection(IMPACTS, tracking=True, index=True)
-    urgency = fields.Selection(URGENCIES, tracking=True, index=True)
+    impact = fields.Selection(
+        IMPACTS,
+        tracking=True,
+        index=True,
+        help="Set by the service desk (S2 §5.4.3).\n"
+        "Minor: hardly any adverse effect or serious consequence; solved "
+        "quickly, e.g. by reassuring the customer.\n"
+        "Moderate: may somewhat affect the company's reputation, and slightly "
+        "the customer's reputation or property.\n"
+        "Severe: a fairly serious effect on the customer's reputation or "
+        "property.",
+    )
+    urgency = fields.Selection(
+        URGENCIES,
+        tracking=True,
+        index=True,
+        help="The reporter may state it; the service desk confirms it (S2 "
+        "§5.4.3).\n"
+        "Low: service performance is degraded, but the normal business of the "
+        "company's operations and of end users or customers is not affected.\n"
+        "Medium: part of the service is unavailable; the normal business of "
+        "the company's operations and of end users or customers is affected "
+        "to some extent.\n"
+        "High: a service centre's whole service is unavailable, or key staff "
+        "are missing; the normal business of the company's operations and of "
+        "end users or customers is seriously affected.",
+    )
     itsm_priority = fields.Selection(
         PRIORITY_LEVELS,
         string="ITSM Priority",
@@ -69,6 +107,10 @@ class HelpdeskTicket(models.Model):
     resolution_target_hours = fields.Float(
         related="itsm_priority_id.effective_resolution_hours",
         string="Resolution target (hours)",
+    )
+    resolution_target_display = fields.Char(
+        related="itsm_priority_id.resolution_target_display",
+        string="Resolution target",
     )
     priority_override = fields.Selection(
         PRIORITY_LEVELS,
@@ -183,6 +225,8 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # First: the desk classifies (S2 §5.4.3).
+        vals_list = [self._itsm_check_desk_classification(vals) for vals in vals_list]
         # Before helpdesk_mgmt's create, which takes the stage and company
         # from the team, and before the clocks start.
         for vals in vals_list:
@@ -227,6 +271,7 @@ class HelpdeskTicket(models.Model):
         return done
 
     def write(self, vals):
+        vals = self._itsm_check_desk_classification(vals)
         # First: a ticket still to screen keeps its stage (INC-2).
         self._itsm_screening_check_write(vals)
         # An ITSM ticket's stars show its ITSM priority (INC-5): they follow
@@ -276,6 +321,33 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    @api.model
+    def _itsm_check_desk_classification(self, vals):
+        """The desk classifies (S2 §5.4.3): impact, priority and grade are
+        never a portal user's. Refused when such a user sets them through the
+        ORM (RPC included); left out when code acting for them with sudo (the
+        portal form) passes them on. The urgency is the reporter's to state.
+        Returns the values to use."""
+        user = self.env.user
+        classified = DESK_CLASSIFICATION & set(vals)
+        if not (classified and user.share):
+            return vals
+        if not self.env.su:
+            labels = ", ".join(
+                sorted(
+                    self._fields[name]._description_string(self.env)
+                    for name in classified
+                )
+            )
+            raise AccessError(
+                self.env._(
+                    "The service desk classifies tickets: a customer may describe "
+                    "the request and state its urgency, not set %(fields)s.",
+                    fields=labels,
+                )
+            )
+        return {key: value for key, value in vals.items() if key not in classified}
 
     def _itsm_only(self, vals=None):
         """These tickets that are ITSM tickets, once ``vals`` are written

@@ -172,9 +172,18 @@ class HelpdeskTicket(models.Model):
             domain += [("is_fault", "=", True)]
         return domain
 
-    def _itsm_escalation_supervisor_fallback(self):
-        # A handler without a supervisor in the org chart: the team leader.
-        return {ticket.id: ticket.team_id.user_id.partner_id for ticket in self}
+    def _itsm_escalation_org_chart_fallback(self, kind):
+        """The team leader (``team_id.user_id``) stands in: for the supervisor
+        of a handler who has none in the org chart, and for the supervisor and
+        the department manager of a ticket nobody handles yet (S2 §5.4.6: an
+        unassigned ticket's warning must reach someone)."""
+        if kind == "supervisor":
+            tickets = self
+        elif kind == "department_manager":
+            tickets = self.filtered(lambda ticket: not ticket.user_id)
+        else:
+            return super()._itsm_escalation_org_chart_fallback(kind)
+        return {ticket.id: ticket.team_id.user_id.partner_id for ticket in tickets}
 
     def _itsm_escalation_customers(self):
         # One read of the followers for all tickets.

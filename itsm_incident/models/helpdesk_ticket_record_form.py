@@ -147,6 +147,11 @@ class HelpdeskTicket(models.Model):
         hours = f"{self.resolution_target_hours:g}"
         if self.itsm_priority_id.immediate:
             return self.env._("Immediate handling, within %(hours)s h", hours=hours)
+        if self.itsm_priority_id._itsm_in_months():
+            return self.env._(
+                "Within %(target)s",
+                target=self.itsm_priority_id._itsm_target_text(0.0),
+            )
         if self.resolution_target_hours:
             return self.env._("Within %(hours)s h", hours=hours)
         return ""

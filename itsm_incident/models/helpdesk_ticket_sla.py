@@ -82,17 +82,31 @@ class HelpdeskTicket(models.Model):
                     if deadline.kind == "response"
                     else self.env._("resolution")
                 )
-                line = self.env._(
-                    "%(priority)s: %(kind)s within %(hours)s h of working time "
-                    "in “%(calendar)s”.",
-                    # The service level's name, or the priority's
-                    priority=deadline.explanation
-                    or ticket.sudo().itsm_priority_id.name
-                    or "-",
-                    kind=kind,
-                    hours=_number(deadline.target_minutes / 60),
-                    calendar=deadline.calendar_id.name,
-                )
+                # sudo: priority levels are configuration every ticket uses.
+                priority = ticket.sudo().itsm_priority_id
+                if (
+                    deadline.kind == "resolution"
+                    and not deadline.explanation
+                    and priority._itsm_in_months()
+                ):
+                    line = self.env._(
+                        "%(priority)s: %(kind)s within %(target)s (to the same "
+                        "day of the month) in “%(calendar)s”.",
+                        priority=priority.name,
+                        kind=kind,
+                        target=priority._itsm_target_text(0.0),
+                        calendar=deadline.calendar_id.name,
+                    )
+                else:
+                    line = self.env._(
+                        "%(priority)s: %(kind)s within %(hours)s h of working "
+                        "time in “%(calendar)s”.",
+                        # The service level's name, or the priority's
+                        priority=deadline.explanation or priority.name or "-",
+                        kind=kind,
+                        hours=_number(deadline.target_minutes / 60),
+                        calendar=deadline.calendar_id.name,
+                    )
                 if deadline.consumed_minutes and deadline.state != "done":
                     line += " " + self.env._(
                         "%(minutes)s working minutes were used before a pause.",
@@ -258,6 +272,18 @@ class HelpdeskTicket(models.Model):
                 or default_calendar
             )
             result[kind] = (hours * 60, calendar, source)
+        if not line and priority._itsm_in_months():
+            # S2's "< 1 month": to the same moment of the next month, from
+            # when the clock started (now for a new one).
+            clock = self._itsm_deadline_clocks(["resolution"])
+            _minutes, calendar, source = result["resolution"]
+            result["resolution"] = (
+                priority._itsm_resolution_minutes(
+                    clock.started_at or fields.Datetime.now(), calendar
+                ),
+                calendar,
+                source,
+            )
         return result
 
     def _itsm_deadline_group_key(self):

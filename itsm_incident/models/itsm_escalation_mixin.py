@@ -76,8 +76,10 @@ class ItsmEscalationMixin(models.AbstractModel):
             return {}
         return {record.id: record.user_id for record in self if record.user_id}
 
-    def _itsm_escalation_supervisor_fallback(self):
-        """{record id: res.partner} told when no supervisor is found."""
+    def _itsm_escalation_org_chart_fallback(self, kind):
+        """{record id: res.partner} told when the org chart names nobody of
+        ``kind`` (supervisor, department manager, division leader) for the
+        record: no one responsible, or no one above them."""
         return {}
 
     def _itsm_escalation_customers(self):

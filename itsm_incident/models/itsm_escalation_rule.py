@@ -471,11 +471,7 @@ class ItsmEscalationRule(models.Model):
             }
         users = self.env["res.users"].union(*responsible.values())
         chart = users._itsm_org_chart()
-        fallback = (
-            records._itsm_escalation_supervisor_fallback()
-            if kind == "supervisor"
-            else {}
-        )
+        fallback = records._itsm_escalation_org_chart_fallback(kind)
         Partner = self.env["res.partner"]
         result = {}
         for record in records:

@@ -4,7 +4,7 @@ import pytz
 
 from odoo import fields, models, tools
 
-from ..tools.working_time import add_working_minutes, working_minutes
+from ..tools.working_time import add_months, add_working_minutes, working_minutes
 
 _TOUCHING = timedelta(milliseconds=1)
 _WEEK = timedelta(days=7)
@@ -92,6 +92,17 @@ class ResourceCalendar(models.Model):
             intervals or self._itsm_intervals(), pytz.utc.localize(start), minutes
         )
         return moment.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _itsm_month_minutes(self, start, months):
+        """Working minutes from ``start`` (naive UTC) to the same moment
+        ``months`` calendar months later in the calendar's time zone (the
+        month's last day when it is shorter): a target of "1 month" as
+        minutes for a tracked deadline."""
+        self.ensure_one()
+        tz = pytz.timezone(self.tz or "UTC")
+        begin = pytz.utc.localize(start)
+        end = add_months(begin, months, tz)
+        return working_minutes(self._itsm_intervals(), begin, end.astimezone(pytz.utc))
 
     def _itsm_working_minutes(self, start, stop):
         """Working minutes between two naive UTC datetimes."""

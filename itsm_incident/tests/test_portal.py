@@ -1,7 +1,9 @@
 from lxml import html
 
 from odoo import http
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import ItsmCase
 
@@ -74,7 +76,9 @@ class TestPortal(PortalCase):
         data.update(values)
         return self.url_open("/submitted/ticket", data=data, allow_redirects=False)
 
-    def test_form_asks_for_type_impact_and_urgency(self):
+    def test_form_asks_for_type_and_urgency(self):
+        """The desk classifies (S2 §5.4.3): the form asks for the urgency,
+        with S2's definition of each level, and no impact (it used to)."""
         page = self.url_open("/new/ticket")
         self.assertEqual(page.status_code, 200)
         self.assertEqual(
@@ -90,15 +94,19 @@ class TestPortal(PortalCase):
             "handled in confidence by the information-security team", page.text
         )
         not_sure = ("", "Not sure: the service desk assesses it", False)
-        self.assertEqual(
-            self.options(page, "impact"),
-            [
-                not_sure,
-                ("minor", "Minor", False),
-                ("moderate", "Moderate", False),
-                ("severe", "Severe", False),
-            ],
+        self.assertEqual(self.options(page, "impact"), [])
+        legend = (
+            html.fromstring(page.content)
+            .xpath("//div[@id='urgency_help']")[0]
+            .text_content()
         )
+        for definition in (
+            "Low: service performance is degraded",
+            "Medium: part of the service is unavailable",
+            "High: a service centre's whole service is unavailable",
+            "The service desk assesses the impact and sets the priority.",
+        ):
+            self.assertIn(definition, legend)
         self.assertEqual(
             self.options(page, "urgency"),
             [
@@ -120,14 +128,16 @@ class TestPortal(PortalCase):
 
     def test_submitted_declaration_becomes_ticket(self):
         before = self.tickets()
-        answer = self.submit(
-            declaration_type="service_request", impact="moderate", urgency="medium"
-        )
+        answer = self.submit(declaration_type="service_request", urgency="medium")
         ticket = self.tickets() - before
         self.assertEqual(len(ticket), 1)
         self.assertTrue(answer.is_redirect)
         self.assertTrue(answer.headers["Location"].endswith(f"/my/ticket/{ticket.id}"))
         self.assertEqual(ticket.declaration_type, "service_request")
+        self.assertEqual(ticket.urgency, "medium")
+        self.assertFalse(ticket.itsm_priority, "the desk has not assessed it yet")
+        # The desk assesses the impact: the priority follows.
+        ticket.with_user(self.users["agent"]).impact = "moderate"
         self.assertEqual(ticket.itsm_priority, "3")
         self.assertEqual(ticket.category_id, self.category)
         self.assertEqual(ticket.partner_id, self.portal_partner)
@@ -145,6 +155,64 @@ class TestPortal(PortalCase):
             self.resolve_by(page), [ticket.resolution_deadline.isoformat()]
         )
 
+    def test_a_posted_impact_is_ignored(self):
+        """A customer who posts an impact anyway (the form has none) sets
+        nothing: no severe P1 "major" from the portal (INC-5)."""
+        before = self.tickets()
+        answer = self.submit(impact="severe", urgency="high")
+        ticket = self.tickets() - before
+        self.assertTrue(answer.is_redirect)
+        self.assertEqual(len(ticket), 1)
+        self.assertFalse(ticket.impact)
+        self.assertEqual(ticket.urgency, "high")
+        self.assertFalse(ticket.itsm_priority)
+        self.assertEqual(ticket.grade, "general")
+        self.assertFalse(ticket.is_major)
+
+    def test_a_customer_cannot_classify_through_the_orm_or_rpc(self):
+        """Impact, priority and grade are the desk's, by any path: the ORM as
+        the portal user, JSON-RPC from their session."""
+        portal = self.users["portal"]
+        ticket = self.ticket_customer
+        classified = (ticket.impact, ticket.itsm_priority, ticket.grade)
+        self.assertEqual(classified, ("severe", "1", "major"))
+        Ticket = self.env["helpdesk.ticket"].with_user(portal)
+        with self.assertRaisesRegex(AccessError, "The service desk classifies"):
+            Ticket.create(
+                {
+                    "name": "Everything down",
+                    "description": "x",
+                    "team_id": self.desk_team.id,
+                    "impact": "severe",
+                    "urgency": "high",
+                }
+            )
+        for vals in (
+            {"impact": "minor"},
+            {"itsm_priority": "4"},
+            {"grade": "general"},
+            {"priority_override": "4", "priority_override_reason": "mine"},
+        ):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(AccessError, "The service desk classifies"),
+            ):
+                ticket.with_user(portal).write(vals)
+        with self.assertRaises(JsonRpcException):
+            self.make_jsonrpc_request(
+                "/web/dataset/call_kw/helpdesk.ticket/write",
+                {
+                    "model": "helpdesk.ticket",
+                    "method": "write",
+                    "args": [ticket.ids, {"impact": "minor"}],
+                    "kwargs": {},
+                },
+            )
+        ticket.invalidate_recordset()
+        self.assertEqual(
+            (ticket.impact, ticket.itsm_priority, ticket.grade), classified
+        )
+
     def test_type_impact_and_urgency_are_optional(self):
         before = self.tickets()
         self.submit(declaration_type="", impact="", urgency="")
@@ -160,7 +228,6 @@ class TestPortal(PortalCase):
             ({"declaration_type": "outage"}, "Unknown type “outage”"),
             ({"declaration_type": "<b>x</b>"}, "Unknown type “&lt;b&gt;x&lt;/b&gt;”"),
             ({"urgency": "asap"}, "Unknown urgency “asap”"),
-            ({"impact": "global"}, "Unknown impact “global”"),
             ({"category": "3; DROP TABLE"}, "Unknown category"),
             ({"category": "0"}, "Unknown category"),
             ({"category": ""}, "Choose a category."),
@@ -334,6 +401,8 @@ class TestPortal(PortalCase):
         self.assertIn(
             ("", "不确定：由服务台评估", False), self.options(page, "urgency")
         )
+        # S2's own words for each urgency level.
+        self.assertIn("部分服务不可用，公司运维和最终用户", page.text)
         answer = self.submit(declaration_type="outage")
         self.assertIn("您的工单未能提交", answer.text)
         self.assertIn("未知的申报类型“outage”", answer.text)
@@ -351,7 +420,9 @@ class TestPortalTour(PortalCase):
         self.assertEqual(ticket.name, "Tills offline in store 12")
         self.assertEqual(ticket.declaration_type, "service_request")
         self.assertEqual(ticket.category_id, self.category)
-        self.assertEqual(ticket.itsm_priority, "3")
+        self.assertEqual(ticket.urgency, "medium")
+        # The desk classifies (S2 §5.4.3); the customer chose P3 before.
+        self.assertFalse(ticket.itsm_priority)
 
 
 @tagged("post_install", "-at_install")

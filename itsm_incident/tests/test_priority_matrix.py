@@ -45,7 +45,13 @@ class TestPriorityMatrix(ItsmCase):
         hours = {
             level: self.priority(level).effective_resolution_hours for level in "1234"
         }
-        self.assertEqual(hours, {"1": 24, "2": 72, "3": 720, "4": 1})
+        # P3 "< 1 month" is a calendar month (no fixed hours); it used to be
+        # 720 hours.
+        self.assertEqual(hours, {"1": 24, "2": 72, "3": 0, "4": 1})
+        self.assertEqual(
+            [self.priority(level).resolution_target_display for level in "1234"],
+            ["24 h", "72 h", "1 month", "1 h"],
+        )
         self.env["ir.config_parameter"].set_param(
             "itsm_incident.immediate_target_hours", "0.5"
         )
@@ -143,3 +149,33 @@ class TestPriorityMatrix(ItsmCase):
         )
         self.assertTrue(rule)
         self.assertEqual(self.new_ticket("moderate", "medium").grade, "major")
+
+    def test_s2_definitions_are_shown_where_the_desk_classifies(self):
+        """S2 §5.4.3's definition of each impact and urgency level is the help
+        of the fields in the ticket form, in English and in S2's Chinese."""
+        form = self.env["helpdesk.ticket"].get_views([(False, "form")])
+        arch = form["views"]["form"]["arch"]
+        self.assertIn('name="impact"', arch)
+        self.assertIn('name="urgency"', arch)
+        english = form["models"]["helpdesk.ticket"]["fields"]
+        self.assertIn(
+            "Severe: a fairly serious effect on the customer's reputation",
+            english["impact"]["help"],
+        )
+        self.assertIn(
+            "Medium: part of the service is unavailable", english["urgency"]["help"]
+        )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["itsm_incident"], ["zh_CN"])
+        chinese = (
+            self.env["helpdesk.ticket"]
+            .with_context(lang="zh_CN")
+            .fields_get(["impact", "urgency"], ["help"])
+        )
+        for fname, definition in (
+            ("impact", "轻微：基本不会造成不良影响和严重后果"),
+            ("impact", "严重：对客户的声誉或财产造成较为严重的影响"),
+            ("urgency", "低：服务性能下降"),
+            ("urgency", "高：某个服务中心整个服务不可用，或关键岗位人员缺失"),
+        ):
+            self.assertIn(definition, chinese[fname]["help"])

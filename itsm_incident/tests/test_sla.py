@@ -249,3 +249,125 @@ class TestTicketSla(ItsmCase):
                     }
                 )
             ]
+
+    def test_p3_is_a_calendar_month(self):
+        """S2: P3 < 1 month is a calendar month, to the same day and time of
+        the next month, the month's last day when it is shorter."""
+        p3 = self.env.ref("itsm_incident.itsm_priority_3")
+        self.assertEqual(p3.resolution_target_unit, "months")
+        self.assertEqual(p3.resolution_target_display, "1 month")
+        for created, due in (
+            (utc(2027, 1, 31, 10, 0), utc(2027, 2, 28, 10, 0)),
+            (utc(2028, 1, 31, 10, 0), utc(2028, 2, 29, 10, 0)),  # leap year
+            (utc(2027, 3, 15, 10, 0), utc(2027, 4, 15, 10, 0)),
+        ):
+            with self.subTest(created=created), freeze_time(created):
+                ticket = self.new_ticket(impact="moderate", urgency="medium")
+                self.assertEqual(ticket.itsm_priority, "3")
+                self.assertEqual(ticket.resolution_deadline, due)
+                clock = ticket._itsm_deadline_clocks(["resolution"])
+                self.assertEqual(clock.target_minutes, (due - created).days * 24 * 60)
+        self.assertIn("resolution within 1 month", ticket.sla_explanation)
+        self.assertIn("“24 × 7”", ticket.sla_explanation)
+        self.assertEqual(ticket.resolution_target_display, "1 month")
+        # An admin may make it two months, or hours again.
+        levels = self.env["itsm.priority"].get_views([(False, "list")])
+        arch = levels["views"]["list"]["arch"]
+        for fname in ("resolution_target_unit", "resolution_target_months"):
+            self.assertIn(f'name="{fname}"', arch)
+        p3.resolution_target_months = 2
+        self.assertEqual(p3.resolution_target_display, "2 months")
+
+    def test_a_retargeted_month_counts_from_the_start(self):
+        with freeze_time(utc(2027, 1, 31, 10, 0)):
+            ticket = self.new_ticket(impact="moderate", urgency="high")  # P2
+        self.assertEqual(ticket.resolution_deadline, utc(2027, 2, 3, 10, 0))
+        with freeze_time(utc(2027, 2, 1, 10, 0)):
+            ticket.write({"urgency": "medium"})  # P3
+        self.assertEqual(ticket.resolution_deadline, utc(2027, 2, 28, 10, 0))
+
+    def sla_warning_setup(self):
+        """A P3 ticket of customer Ms Lin (in Chinese), nobody handling it,
+        whose resolution clock (1 February to 1 March) reaches its warning:
+        75 % of 28 days."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["itsm_incident"], ["zh_CN"])
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Ms Lin",
+                "email": "lin@example.com",
+                "lang": "zh_CN",
+                "tz": "Asia/Shanghai",
+            }
+        )
+        self.desk_team.user_id = self.users["agent"]
+        with freeze_time(utc(2027, 2, 1, 10, 0)):
+            ticket = self.new_ticket(impact="moderate", urgency="medium")
+            ticket.action_acknowledge()  # leaves the resolution clock running
+            # Nobody handles it (acknowledging made the desk's user handler).
+            ticket.write({"partner_id": customer.id, "user_id": False})
+        with freeze_time(utc(2027, 2, 22, 10, 1)):  # 21 of 28 days
+            self.env["itsm.deadline"]._cron_sweep()
+        return ticket, customer
+
+    def notices(self, ticket, partner):
+        return self.env["mail.mail"].search(
+            [
+                ("res_id", "=", ticket.id),
+                ("model", "=", "helpdesk.ticket"),
+                ("recipient_ids", "in", partner.ids),
+            ]
+        )
+
+    def test_the_customer_is_warned_in_their_language(self):
+        """S2 §5.4.6: the customer is warned too, in their words: when their
+        request is due, not the desk's internals."""
+        ticket, customer = self.sla_warning_setup()
+        self.assertEqual(ticket.user_id, self.env["res.users"])
+        to_customer = self.notices(ticket, customer)
+        self.assertEqual(len(to_customer), 1)
+        self.assertIn(ticket.number, to_customer.subject)
+        self.assertIn("我们正在处理", to_customer.subject)
+        self.assertIn("预计解决时间", to_customer.body_html)
+        # Due 1 March 10:00 in the customer's time zone, in Chinese.
+        self.assertIn("2027年03月01日 10时00分", to_customer.body_html)
+        for internal in ("Handler", "处理人", "SLA"):
+            self.assertNotIn(internal, to_customer.body_html)
+        rule = self.env.ref("itsm_incident.escalation_rule_sla_warning_customer")
+        self.assertEqual(rule.recipient_type, "customer")
+        self.assertEqual(rule.deadline_kind, "resolution")
+
+    def test_an_unassigned_ticket_warns_the_team_leader(self):
+        """Nobody handles the ticket yet: its department manager is the team
+        leader, who hears the warning (it used to reach nobody)."""
+        ticket, _customer = self.sla_warning_setup()
+        leader = self.users["agent"].partner_id
+        warnings = self.notices(ticket, leader).filtered(
+            lambda mail: "SLA" in mail.subject
+        )
+        self.assertEqual(len(warnings), 1)
+        log = self.env["itsm.escalation.log"].search(
+            [
+                ("res_id", "=", ticket.id),
+                (
+                    "rule_id",
+                    "=",
+                    self.env.ref(
+                        "itsm_incident.escalation_rule_sla_warning_manager"
+                    ).id,
+                ),
+            ]
+        )
+        self.assertEqual(len(log), 1)
+        # A handler with a department manager: the manager, not the leader.
+        Rule = self.env["itsm.escalation.rule"]
+        rule = self.env.ref("itsm_incident.escalation_rule_sla_warning_manager")
+        self.assertEqual(rule._recipients(ticket)[ticket.id], leader)
+        ticket.user_id = self.users["reporter"]  # in Business, under its head
+        self.assertEqual(
+            rule._recipients(ticket)[ticket.id],
+            self.users["department_head"].partner_id,
+        )
+        supervisor = Rule.new({"recipient_type": "supervisor"})
+        ticket.user_id = False
+        self.assertEqual(supervisor._recipients(ticket)[ticket.id], leader)

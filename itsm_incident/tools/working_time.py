@@ -9,6 +9,8 @@ calendar is simply one whose intervals cover everything.
 
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 WINDOW = timedelta(days=14)
 MAX_WINDOWS = 120  # about 4.5 years ahead: a target further away is an error
 
@@ -52,3 +54,11 @@ def add_working_minutes(intervals, start, minutes):
             remaining -= end - begin
         window_start = window_stop
     raise ValueError("The calendar has no working time in the years ahead.")
+
+
+def add_months(start, months, tz):
+    """``start`` (aware) plus calendar months in the time zone ``tz``: the
+    same day of the month and time of day, the month's last day when it is
+    shorter (31 January + 1 month = 28 or 29 February)."""
+    local = start.astimezone(tz).replace(tzinfo=None)
+    return tz.localize(local + relativedelta(months=months))

@@ -29,9 +29,8 @@ registry.category("web_tour.tours").add("itsm_portal_new_ticket", {
             run: `edit ${TITLE}`,
         },
         {
-            content: "Several people are affected",
-            trigger: "select[name='impact']",
-            run: "select moderate",
+            content: "The customer states the urgency; the desk assesses the impact",
+            trigger: ".o_itsm_urgency_legend:contains(part of the service is unavailable)",
         },
         {
             content: "It can wait a little",
@@ -53,12 +52,8 @@ registry.category("web_tour.tours").add("itsm_portal_new_ticket", {
             trigger: ".o_itsm_declaration_type:contains(Service Request)",
         },
         {
-            content: "… its priority from impact and urgency",
-            trigger: ".o_itsm_priority .badge:contains(P3)",
-        },
-        {
-            content: "… and the deadline of its resolution",
-            trigger: ".o_itsm_resolution_target time.o_itsm_resolve_by:not(:empty)",
+            content: "… its priority, set by the desk once it has assessed the impact",
+            trigger: ".o_itsm_priority:contains(To be assessed)",
         },
         {
             content: "Back to the ticket list",
@@ -70,8 +65,8 @@ registry.category("web_tour.tours").add("itsm_portal_new_ticket", {
             trigger: `tr:has(a:contains(${TITLE})) td.o_itsm_declaration_type:contains(Service Request)`,
         },
         {
-            content: "… and its priority",
-            trigger: `tr:has(a:contains(${TITLE})) td.o_itsm_priority .badge:contains(P3)`,
+            content: "… and its priority still to assess",
+            trigger: `tr:has(a:contains(${TITLE})) td.o_itsm_priority:contains(To be assessed)`,
         },
     ],
 });
