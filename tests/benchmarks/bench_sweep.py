@@ -52,7 +52,8 @@ the project's virtualenv from the repository root::
     CPU time of this process next to the wall time), --handlers 200,
     --departments 20, --actions 2000 (due improvement actions; 0: none),
     --explain (print EXPLAIN (ANALYZE, BUFFERS) of the claim query and of
-    escalation rules' due queries at the largest size), --addons-root DIR
+    escalation rules' due queries at the largest size), --profile FILE
+    (cProfile one more sweep at the smallest size), --addons-root DIR
     (the checkout whose addons are installed, default this one), --keep (do
     not drop the database at the end).
 
@@ -61,6 +62,8 @@ the project's virtualenv from the repository root::
 
 # pylint: disable=print-used,invalid-commit
 import argparse
+import cProfile
+import pstats
 import time
 
 from benchlib import (  # noqa: E402
@@ -102,7 +105,7 @@ TICKET_COLUMNS = {
     "declaration_type": "'incident'",
     # ITSM tickets (the ladder reads only those).
     "is_itsm": "true",
-    "team_id": "CASE WHEN %(closed)s THEN NULL ELSE %(team)s END",
+    "team_id": "CASE WHEN %(closed)s THEN NULL ELSE %(team)s::int END",
     "user_id": "CASE WHEN %(closed)s THEN NULL "
     "ELSE (%(handlers)s::int[])[1 + mod(i - 1, %(handler_count)s)] END",
     "screening_state": "'valid'",
@@ -490,8 +493,7 @@ def sweep(env, max_calls=50):
     counts["ticket_notes"], counts["action_notes"], counts["notes"] = cr.fetchone()
     cr.execute(
         """
-        SELECT count(*), count(DISTINCT r.res_partner_id),
-               COALESCE(max(n), 0)
+        SELECT COALESCE(sum(n), 0), count(*), COALESCE(max(n), 0)
           FROM (SELECT r.res_partner_id, count(*) AS n
                   FROM mail_mail_res_partner_rel r
                  WHERE r.mail_mail_id > %s
@@ -598,6 +600,21 @@ def explain(env):
         cr.rollback()
 
 
+def profile_sweep(env, path):
+    """cProfile one sweep (rolled back), save it to ``path`` and print where
+    the time goes."""
+    profile = cProfile.Profile()
+    profile.enable()
+    sweep(env)
+    profile.disable()
+    profile.dump_stats(path)
+    print(f"\nProfile of one sweep (saved to {path}), by cumulative time:")
+    stats = pstats.Stats(profile)
+    stats.sort_stats("cumulative").print_stats(40)
+    print("By own time:")
+    stats.sort_stats("tottime").print_stats(25)
+
+
 def verdict(ok):
     return "ok" if ok else "MISSED"
 
@@ -615,6 +632,11 @@ def main():
         "--actions", type=int, default=2000, help="due improvement actions"
     )
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="cProfile one more sweep at the smallest size, save it to FILE",
+    )
     parser.add_argument("--addons-root", default=str(ROOT))
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
@@ -657,6 +679,8 @@ def main():
         batch_number = grow(cr, size, batch_number)
         results[size] = measure(env, args.repeat)
         print_run(size, args.due, args.actions, results[size])
+        if args.profile and size == sizes[0]:
+            profile_sweep(env, args.profile)
     if args.explain:
         explain(env)
     cr.rollback()
