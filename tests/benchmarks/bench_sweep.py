@@ -37,6 +37,15 @@ script counts what the sweep leaves: mails (the digests are those without a
 record), the busiest recipient's mails, activities, chatter notes, text
 messages and how many records each rule fired for.
 
+Last measured (2026-12-04, shared 2-core machine, another benchmark running):
+37.4 s at 100 000 tickets, 38.4 s at 1 000 000 (ratio 1.03), CPU of Odoo
+13.1 s and 11.6 s, 58 000 events, 1 420 mails (all digests), 12 000
+activities, 12 000 chatter notes. Digests are per rung and per batch of
+2 000 records (``_run_due``), not per sweep: a handler gets 5 per rung, a
+manager 11 in all (460 if per sweep). cProfile: activities (one per record
+and manager, each subscribing him) ~45 % of the sweep, mails and digest
+rendering ~16 %, the tickets' deadline events ~13 %.
+
 Each measure sweeps until nothing is left (the escalation rules fire at most a
 batch per rule and call), flushes and runs the pre-commit hooks as a commit
 would, then rolls back, so that the same records are due again; the best of
