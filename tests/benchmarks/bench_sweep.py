@@ -43,7 +43,7 @@ Last measured (2026-12-04, shared 2-core machine, another benchmark running):
 activities, 12 000 chatter notes. Digests are per rung and per batch of
 2 000 records (``_run_due``), not per sweep: a handler gets 5 per rung, a
 manager 11 in all (460 if per sweep). cProfile: activities (one per record
-and manager, each subscribing him) ~45 % of the sweep, mails and digest
+and manager, each subscribing them) ~45 % of the sweep, mails and digest
 rendering ~16 %, the tickets' deadline events ~13 %.
 
 Each measure sweeps until nothing is left (the escalation rules fire at most a
