@@ -340,6 +340,7 @@ class ItsmEscalationRule(models.Model):
                 continue
             Model = self.env[rule.model_name].sudo()
             is_ticket = rule.model_name == "helpdesk.ticket"
+            claimed = Model
             while True:
                 logged = Log._search([("rule_id", "=", rule.id)]).subselect("res_id")
                 query = Model._search(
@@ -366,12 +367,15 @@ class ItsmEscalationRule(models.Model):
                     )
                 )
                 records = Model.browse([row[0] for row in self.env.cr.fetchall()])
-                if records:
-                    rule._fire(records)
-                    fired += len(records)
+                claimed |= records
                 # A full batch may leave more: go on until the rule is done.
                 if len(records) < batch_size:
                     break
+            # Fired once for all the rule's records of this sweep: one digest
+            # per recipient and rung, whatever the batches.
+            if claimed:
+                rule._fire(claimed)
+                fired += len(claimed)
         return fired
 
     @api.model
@@ -665,8 +669,28 @@ class ItsmEscalationRule(models.Model):
         self.env["sms.sms"].sudo().create(values)
 
     def _schedule_activities(self, records, recipients):
+        """An activity per record for each recipient who is a user; a burst
+        (as for the digest) is one activity, on the first record, saying how
+        many records wait."""
+        recipients, digests = self._split_digests(records, recipients)
         activity_type = self.env.ref("mail.mail_activity_data_todo")
-        values = [
+        burst = [
+            {
+                "res_model_id": self.model_id.id,
+                "res_id": digest_records[:1].id,
+                "user_id": user.id,
+                "activity_type_id": activity_type.id,
+                "summary": self.env._(
+                    "%(rule)s: %(count)s records",
+                    rule=self.name,
+                    count=len(digest_records),
+                ),
+            }
+            for partner, digest_records in digests.items()
+            for user in partner.user_ids
+            if not user.share
+        ]
+        values = burst + [
             {
                 "res_model_id": self.model_id.id,
                 "res_id": record.id,

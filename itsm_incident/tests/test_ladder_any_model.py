@@ -272,6 +272,7 @@ class TestLadderOnAnyModel(ItsmCase):
             deadline_kind="tester_reply",
             recipient_type="users",
             user_ids=[(6, 0, manager.ids)],
+            schedule_activity=True,
             sms_template_id=self.env["sms.template"]
             .create(
                 {
@@ -299,6 +300,11 @@ class TestLadderOnAnyModel(ItsmCase):
         self.assertEqual(digests.subject, "Tester rung: 7 ITSM Ladder Tester records")
         for record in records:
             self.assertIn(record.name, digests.body_html)
+        activities = self.env["mail.activity"].search(
+            [("res_model", "=", "itsm.ladder.tester"), ("user_id", "=", manager.id)]
+        )
+        self.assertEqual(len(activities), 1, "one activity for the burst")
+        self.assertIn("7 records", activities.summary)
         texts = self.env["sms.sms"].search([("partner_id", "=", manager.partner_id.id)])
         self.assertEqual(len(texts), 1)
         self.assertIn("7 ITSM Ladder Tester records", texts.body)
