@@ -31,3 +31,4 @@ from . import test_itsm_team
 from . import test_archive
 from . import test_ladder_any_model
 from . import test_sms_gateway
+from . import test_kpi_departments
