@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.osv.expression import OR as domain_or
 from odoo.tools import SQL
 
 from ..models.helpdesk_ticket import DECLARATION_TYPES
@@ -112,14 +113,30 @@ class ItsmKpiMeasures(models.AbstractModel):
     def _compute_is_my_department(self):
         departments = self._itsm_my_departments()
         for row in self:
-            row.is_my_department = row.department_id in departments
+            row.is_my_department = bool(
+                (
+                    row.department_id
+                    | row.responsible_department_id
+                    | row.handling_department_id
+                )
+                & departments
+            )
 
     def _search_is_my_department(self, operator, value):
+        """Reported for, responsible for or handled by one's departments."""
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(operator)
-        departments = self._itsm_my_departments()
+        ids = self._itsm_my_departments().ids
+        domain = domain_or(
+            [(field, "in", ids)]
+            for field in (
+                "department_id",
+                "responsible_department_id",
+                "handling_department_id",
+            )
+        )
         positive = (operator == "=") == value
-        return [("department_id", "in" if positive else "not in", departments.ids)]
+        return domain if positive else ["!", *domain]
 
     @api.model
     def _itsm_my_departments(self):

@@ -140,6 +140,21 @@ class TestKpiDepartments(KpiCase):
                 self.assertEqual(business["__count"], 1)  # Y
                 self.assertAlmostEqual(business["on_time_rate"], 0)
 
+    def test_my_department_is_also_the_responsible_and_handling_one(self):
+        """The resolver works in IT; every ticket was reported for Business:
+        IT is responsible for Z and handles X, Z, W, R and V."""
+        # sudo: the filter reads the user's departments, not their rights.
+        Kpi = self.env["itsm.kpi.report"].with_user(self.users["resolver"]).sudo()
+        mine = Kpi.search(
+            [("is_my_department", "=", True), ("ticket_id", "in", self.mine.ids)]
+        )
+        self.assertEqual(mine.ticket_id, self.mine - self.y)
+        self.assertTrue(all(mine.mapped("is_my_department")))
+        others = Kpi.search(
+            [("is_my_department", "=", False), ("ticket_id", "in", self.mine.ids)]
+        )
+        self.assertEqual(others.ticket_id, self.y)
+
     def test_monthly_report_and_dashboard_by_department(self):
         report = self.env["itsm.kpi.monthly.report"].create(
             {
