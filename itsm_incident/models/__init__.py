@@ -44,6 +44,7 @@ from . import helpdesk_ticket_screening
 from . import helpdesk_ticket_knowledge
 from . import helpdesk_ticket_follow_up
 from . import helpdesk_ticket_kpi
+from . import helpdesk_ticket_kpi_department
 from . import helpdesk_ticket_closure
 from . import helpdesk_ticket_improvement
 from . import helpdesk_ticket_resolution

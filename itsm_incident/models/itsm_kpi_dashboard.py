@@ -6,6 +6,7 @@ from odoo import api, fields, models
 
 TREND_MONTHS = 6
 TOP_CATEGORIES = 5
+TOP_DEPARTMENTS = 10
 
 
 class ItsmKpiDashboard(models.AbstractModel):
@@ -55,6 +56,43 @@ class ItsmKpiDashboard(models.AbstractModel):
             [],
             ["__count", "on_time_rate:avg", "satisfaction:avg", "recurrence_rate:avg"],
         )[0]
+        department_tables = [
+            {
+                "key": field,
+                "title": title,
+                "rows": [
+                    {
+                        "name": department.display_name or self.env._("No department"),
+                        "count": count,
+                        "excluded_count": excluded or 0,
+                        "on_time_rate": on_time or 0.0,
+                        "sla_rate": sla or 0.0,
+                    }
+                    for department, count, excluded, on_time, sla in Kpi._read_group(
+                        [("date", "=", month_start)],
+                        [field],
+                        [
+                            "__count",
+                            "excluded_count:sum",
+                            "on_time_rate:avg",
+                            "sla_rate:avg",
+                        ],
+                        order="__count desc",
+                        limit=TOP_DEPARTMENTS,
+                    )
+                ],
+            }
+            for field, title in (
+                (
+                    "responsible_department_id",
+                    self.env._("This month by responsible department"),
+                ),
+                (
+                    "handling_department_id",
+                    self.env._("This month by handling department"),
+                ),
+            )
+        ]
         this_month = [
             *itsm,
             ("create_date", ">=", fields.Datetime.to_datetime(month_start)),
@@ -97,6 +135,7 @@ class ItsmKpiDashboard(models.AbstractModel):
                 "recurrence_rate": month_total[3] or 0.0,
             },
             "top_categories": top_categories,
+            "department_tables": department_tables,
             "overdue_count": Action.search_count(overdue_domain),
             "overdue_domain": overdue_domain,
             "overdue_actions": [

@@ -17,10 +17,12 @@ MEASURES = [
 
 class ItsmKpiMonthlyReport(models.Model):
     """The monthly management report (INC-16): the KPIs of the tickets
-    reported in a month, by department, sent as a PDF to the managers chosen
-    in Settings on the configured day — the KPI pivot's figures (it reads
-    the same sums, refreshed first). One record per company and month is
-    also the cron's marker: a month is reported once."""
+    reported in a month, by responsible, handling and reporter's department
+    (S1 §3.2.3, §5), with the fault rate of each service (S3 §4.1), sent
+    as a PDF to the managers chosen in Settings on the configured day — the
+    KPI pivot's figures (it reads the same sums, refreshed first). One
+    record per company and month is also the cron's marker: a month is
+    reported once."""
 
     _name = "itsm.kpi.monthly.report"
     _description = "ITSM Monthly Management Report"
@@ -54,8 +56,11 @@ class ItsmKpiMonthlyReport(models.Model):
         return [("company_id", "=", self.company_id.id), ("date", "=", self.date_from)]
 
     def _itsm_figures(self):
-        """{'total': row, 'departments': [row, …]}: each row a dict of the
-        count and the measures, computed with the pivot's read_group."""
+        """{'total': row, 'departments': [row, …], 'responsible_departments':
+        [row, …], 'handling_departments': [row, …], 'services': [row, …]}:
+        each department row a dict of the count, the cancelled or rejected
+        count and the measures, computed with the pivot's read_group; each
+        service row its faults, downtime and fault rate."""
         self.ensure_one()
         # sudo: the report shows the whole company to the managers chosen in
         # Settings, whoever runs the cron.
@@ -63,21 +68,46 @@ class ItsmKpiMonthlyReport(models.Model):
         domain = self._itsm_domain()
         names = [measure.split(":")[0] for measure in MEASURES]
 
+        aggregates = ["__count", "excluded_count:sum", *MEASURES]
+
         def row(label, values):
             return {
                 "label": label,
                 "count": values[0],
-                **dict(zip(names, values[1:], strict=True)),
+                "excluded_count": values[1],
+                **dict(zip(names, values[2:], strict=True)),
             }
 
-        total = Kpi._read_group(domain, [], ["__count", *MEASURES])[0]
-        departments = [
-            row(department.display_name or self.env._("No department"), values)
-            for department, *values in Kpi._read_group(
-                domain, ["department_id"], ["__count", *MEASURES]
+        def by(field):
+            return [
+                row(department.display_name or self.env._("No department"), values)
+                for department, *values in Kpi._read_group(domain, [field], aggregates)
+            ]
+
+        total = Kpi._read_group(domain, [], aggregates)[0]
+        # sudo: as above, the company's fault rates.
+        services = [
+            {
+                "label": service.display_name,
+                "fault_count": fault_count,
+                "downtime_hours": downtime / 60.0,
+                "fault_rate": rate or 0.0,
+            }
+            for service, fault_count, downtime, rate in self.env["itsm.kpi.fault.rate"]
+            .sudo()
+            ._read_group(
+                domain,
+                ["service_id"],
+                ["fault_count:sum", "downtime_minutes:sum", "fault_rate:avg"],
             )
         ]
-        return {"total": row(self.env._("Total"), total), "departments": departments}
+        return {
+            "total": row(self.env._("Total"), total),
+            "responsible_departments": by("responsible_department_id"),
+            "handling_departments": by("handling_department_id"),
+            "departments": by("department_id"),
+            "services": services,
+        }
 
     @api.model
     def _cron_send(self, today=None):

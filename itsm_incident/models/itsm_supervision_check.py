@@ -28,10 +28,27 @@ class ItsmSupervisionCheck(models.Model):
     )
     department_id = fields.Many2one(
         "hr.department",
+        string="Reporter's department",
         compute="_compute_department_id",
         store=True,
         index=True,
         help="The department the incident was reported for.",
+    )
+    # S1 §3.2.3, §5 assesses the responsible department: the scores group
+    # by it first.
+    responsible_department_id = fields.Many2one(
+        "hr.department",
+        compute="_compute_department_id",
+        store=True,
+        index=True,
+        help="The department responsible for the incident's event nature.",
+    )
+    handling_department_id = fields.Many2one(
+        "hr.department",
+        compute="_compute_department_id",
+        store=True,
+        index=True,
+        help="The department of the incident's handler when they took it.",
     )
     user_id = fields.Many2one(
         "res.users", string="Checked by", readonly=True, copy=False
@@ -59,8 +76,11 @@ class ItsmSupervisionCheck(models.Model):
     @api.depends("ticket_id")
     def _compute_department_id(self):
         for check in self:
-            # sudo: the department of a sampled ticket, whoever reads the check.
-            check.department_id = check.ticket_id.sudo().department_id
+            # sudo: the departments of a sampled ticket, whoever reads the check.
+            ticket = check.ticket_id.sudo()
+            check.department_id = ticket.department_id
+            check.responsible_department_id = ticket.responsible_department_id
+            check.handling_department_id = ticket.handling_department_id
 
     @api.depends("line_ids.result")
     def _compute_score(self):

@@ -27,7 +27,8 @@ class ItsmSupervisionRound(models.Model):
     department_ids = fields.Many2many(
         "hr.department",
         string="Departments",
-        help="Only incidents of these departments; all when empty.",
+        help="Only incidents these departments are responsible for or were "
+        "reported for; all when empty.",
     )
     sample_size = fields.Integer(required=True, default=10, tracking=True)
     seed = fields.Integer(
@@ -80,7 +81,11 @@ class ItsmSupervisionRound(models.Model):
             ),
         ]
         if self.department_ids:
-            domain.append(("department_id", "in", self.department_ids.ids))
+            domain += [
+                "|",
+                ("responsible_department_id", "in", self.department_ids.ids),
+                ("department_id", "in", self.department_ids.ids),
+            ]
         return domain
 
     def _itsm_draw(self):

@@ -3,6 +3,7 @@ from odoo.tools import SQL
 
 from ..models.helpdesk_ticket import SCREENING_STATES
 from ..models.itsm_grade_rule import GRADES
+from .itsm_kpi_measures import excluded_sql
 
 
 class ItsmKpiReport(models.Model):
@@ -32,6 +33,8 @@ class ItsmKpiReport(models.Model):
             "nature_id",
             "department_id",
             "responsible_department_id",
+            "handling_department_id",
+            "service_id",
             "team_id",
             "user_id",
             "itsm_priority",
@@ -48,6 +51,7 @@ class ItsmKpiReport(models.Model):
             "resolution_met",
             "is_recurrence",
         ],
+        "helpdesk.ticket.stage": ["closed", "itsm_closed_loop"],
         "rating.rating": ["res_model", "res_id", "rating", "consumed"],
         "itsm.escalation.log": ["ticket_id"],
     }
@@ -59,7 +63,6 @@ class ItsmKpiReport(models.Model):
     nature_id = fields.Many2one(
         "itsm.event.nature", string="Event Nature", readonly=True
     )
-    responsible_department_id = fields.Many2one("hr.department", readonly=True)
     grade = fields.Selection(GRADES, readonly=True)
     channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
     stage_id = fields.Many2one("helpdesk.ticket.stage", readonly=True)
@@ -71,9 +74,17 @@ class ItsmKpiReport(models.Model):
     response_met = fields.Boolean(string="Response target met", readonly=True)
     resolution_met = fields.Boolean(string="Resolution target met", readonly=True)
     is_recurrence = fields.Boolean(string="Recurrence", readonly=True)
+    is_excluded = fields.Boolean(
+        string="Cancelled or rejected",
+        readonly=True,
+        help="Cancelled, rejected or screened out (invalid, out of scope): "
+        "left out of the response and resolution times, the on-time rates "
+        "and SLA compliance.",
+    )
 
     @property
     def _table_query(self):
+        judged = SQL("NOT %s", excluded_sql())
         return SQL(
             """
             SELECT t.id AS id,
@@ -85,6 +96,8 @@ class ItsmKpiReport(models.Model):
                    t.nature_id,
                    t.department_id,
                    t.responsible_department_id,
+                   t.handling_department_id,
+                   t.service_id,
                    t.team_id,
                    t.user_id,
                    t.itsm_priority,
@@ -96,21 +109,22 @@ class ItsmKpiReport(models.Model):
                    t.acknowledged_date,
                    t.resolved_date,
                    t.closed_date,
-                   CASE WHEN t.acknowledged_date IS NOT NULL
+                   %(excluded)s AS is_excluded,
+                   CASE WHEN t.acknowledged_date IS NOT NULL AND %(judged)s
                         THEN t.response_working_minutes / 60.0 END
                        AS response_hours,
-                   CASE WHEN t.resolution_done_date IS NOT NULL
+                   CASE WHEN t.resolution_done_date IS NOT NULL AND %(judged)s
                         THEN t.resolution_working_minutes / 60.0 END
                        AS resolution_hours,
                    t.response_met,
                    t.resolution_met,
-                   CASE WHEN t.resolution_done_date IS NOT NULL
+                   CASE WHEN t.resolution_done_date IS NOT NULL AND %(judged)s
                         THEN CASE WHEN t.resolution_met THEN 100.0 ELSE 0.0 END
                    END AS on_time_rate,
-                   CASE WHEN t.acknowledged_date IS NOT NULL
+                   CASE WHEN t.acknowledged_date IS NOT NULL AND %(judged)s
                         THEN CASE WHEN t.response_met THEN 100.0 ELSE 0.0 END
                    END AS response_rate,
-                   CASE WHEN t.resolution_done_date IS NOT NULL
+                   CASE WHEN t.resolution_done_date IS NOT NULL AND %(judged)s
                         THEN CASE WHEN t.response_met AND t.resolution_met
                                   THEN 100.0 ELSE 0.0 END
                    END AS sla_rate,
@@ -127,6 +141,9 @@ class ItsmKpiReport(models.Model):
                    (SELECT count(*) FROM itsm_escalation_log l
                      WHERE l.ticket_id = t.id)::int AS escalation_level
               FROM helpdesk_ticket t
+         LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
              WHERE t.is_itsm
-            """
+            """,
+            excluded=excluded_sql(),
+            judged=judged,
         )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .itsm_kpi_measures import excluded_sql
+
 # Measures aggregated as ratios of sums, so that a group's rate is the share
 # of its tickets, whatever the rows it is made of: {field: (numerator,
 # denominator, factor)}.
@@ -16,7 +18,8 @@ RATIOS = {
 
 
 class ItsmKpiSummary(models.Model):
-    """KPIs (INC-16) by company, type, department, team, handler, category,
+    """KPIs (INC-16) by company, type, department (the reporter's, the
+    responsible and the handling one), service, team, handler, category,
     priority and month reported: the pivot and the graph read these sums, so
     that they answer at once whatever the number of tickets.
 
@@ -40,6 +43,12 @@ class ItsmKpiSummary(models.Model):
     valid_count = fields.Integer(string="Screened valid", readonly=True)
     invalid_count = fields.Integer(string="Screened invalid", readonly=True)
     out_of_scope_count = fields.Integer(string="Out of scope", readonly=True)
+    excluded_count = fields.Integer(
+        string="Cancelled or rejected",
+        readonly=True,
+        help="Cancelled, rejected or screened out: left out of the times, "
+        "the on-time rates and SLA compliance.",
+    )
 
     def init(self):
         cr = self.env.cr
@@ -60,10 +69,25 @@ class ItsmKpiSummary(models.Model):
 
     @api.model
     def _itsm_summary_query(self):
-        keys = SQL(
-            "t.company_id, t.declaration_type, t.department_id, t.team_id, "
-            "t.user_id, t.category_id, t.itsm_priority"
+        names = [
+            "company_id",
+            "declaration_type",
+            "department_id",
+            "responsible_department_id",
+            "handling_department_id",
+            "service_id",
+            "team_id",
+            "user_id",
+            "category_id",
+            "itsm_priority",
+        ]
+        keys = SQL(", ").join(SQL.identifier("t", name) for name in names)
+        row_order = SQL(", ").join(SQL.identifier("g", name) for name in names)
+        month = SQL(
+            "date_trunc('month', t.create_date AT TIME ZONE 'UTC' "
+            "AT TIME ZONE COALESCE(cal.tz, 'UTC'))::date"
         )
+        judged = SQL("NOT %s", excluded_sql())
         ratios = SQL(", ").join(
             SQL(
                 "%(factor)s * %(num)s / NULLIF(%(den)s, 0) AS %(name)s",
@@ -76,30 +100,35 @@ class ItsmKpiSummary(models.Model):
         )
         return SQL(
             """
-            SELECT row_number() OVER (ORDER BY g.date, g.company_id,
-                       g.declaration_type, g.department_id, g.team_id,
-                       g.user_id, g.category_id, g.itsm_priority)::int AS id,
+            SELECT row_number() OVER (ORDER BY g.date, %(row_order)s)::int AS id,
                    g.*, %(ratios)s
               FROM (
                 SELECT %(keys)s,
-                       date_trunc('month', t.create_date AT TIME ZONE 'UTC'
-                           AT TIME ZONE COALESCE(cal.tz, 'UTC'))::date AS date,
+                       %(month)s AS date,
                        count(*)::int AS ticket_count,
                        count(t.closed_date)::int AS closed_count,
-                       count(t.acknowledged_date)::int AS responded_count,
-                       count(t.resolution_done_date)::int AS resolved_count,
-                       COALESCE(sum(t.response_working_minutes / 60.0)
-                           FILTER (WHERE t.acknowledged_date IS NOT NULL), 0)
-                           AS response_hours_sum,
-                       COALESCE(sum(t.resolution_working_minutes / 60.0)
-                           FILTER (WHERE t.resolution_done_date IS NOT NULL), 0)
-                           AS resolution_hours_sum,
-                       count(*) FILTER (WHERE t.resolution_done_date IS NOT NULL
-                           AND t.resolution_met) AS on_time_count,
+                       -- Cancelled and rejected tickets stay out of the
+                       -- times and the on-time measures (excluded_sql).
                        count(*) FILTER (WHERE t.acknowledged_date IS NOT NULL
-                           AND t.response_met) AS response_on_time_count,
+                           AND %(judged)s)::int AS responded_count,
                        count(*) FILTER (WHERE t.resolution_done_date IS NOT NULL
-                           AND t.response_met AND t.resolution_met) AS sla_met_count,
+                           AND %(judged)s)::int AS resolved_count,
+                       COALESCE(sum(t.response_working_minutes / 60.0)
+                           FILTER (WHERE t.acknowledged_date IS NOT NULL
+                               AND %(judged)s), 0) AS response_hours_sum,
+                       COALESCE(sum(t.resolution_working_minutes / 60.0)
+                           FILTER (WHERE t.resolution_done_date IS NOT NULL
+                               AND %(judged)s), 0) AS resolution_hours_sum,
+                       count(*) FILTER (WHERE t.resolution_done_date IS NOT NULL
+                           AND t.resolution_met AND %(judged)s) AS on_time_count,
+                       count(*) FILTER (WHERE t.acknowledged_date IS NOT NULL
+                           AND t.response_met AND %(judged)s)
+                           AS response_on_time_count,
+                       count(*) FILTER (WHERE t.resolution_done_date IS NOT NULL
+                           AND t.response_met AND t.resolution_met AND %(judged)s)
+                           AS sla_met_count,
+                       count(*) FILTER (WHERE NOT %(judged)s)::int
+                           AS excluded_count,
                        count(r.rating)::int AS rated_count,
                        COALESCE(sum(r.rating), 0) AS rating_sum,
                        count(*) FILTER (WHERE t.is_recurrence) AS recurrence_count,
@@ -113,6 +142,7 @@ class ItsmKpiSummary(models.Model):
                            AS out_of_scope_count
                   FROM helpdesk_ticket t
                   JOIN res_company c ON c.id = t.company_id
+             LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
              LEFT JOIN resource_calendar cal ON cal.id = c.resource_calendar_id
              LEFT JOIN (SELECT DISTINCT ON (res_id) res_id, rating
                           FROM rating_rating
@@ -122,22 +152,28 @@ class ItsmKpiSummary(models.Model):
                           FROM itsm_escalation_log
                       GROUP BY ticket_id) e ON e.ticket_id = t.id
                  WHERE t.is_itsm
-              GROUP BY %(keys)s, 8
+              GROUP BY %(keys)s, %(month)s
               ) g
             """,
             keys=keys,
+            row_order=row_order,
+            month=month,
+            judged=judged,
             ratios=ratios,
         )
 
     @api.model
     def _refresh(self):
-        """Bring the sums up to date (the cron, the monthly report)."""
+        """Bring the sums and the fault rates up to date (the cron, the
+        monthly report)."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL("REFRESH MATERIALIZED VIEW CONCURRENTLY itsm_kpi_summary")
         )
         # Fresh statistics, or the planner takes the sums for a few rows.
         self.env.cr.execute(SQL("ANALYZE itsm_kpi_summary"))
+        # The fault rate by service and month (S3 §4.1), on the same beat.
+        self.env["itsm.kpi.fault.rate"]._refresh()
         self.env.invalidate_all()
         # sudo: the system records when it last refreshed the figures.
         self.env["ir.config_parameter"].sudo().set_param(

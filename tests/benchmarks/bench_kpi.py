@@ -71,6 +71,9 @@ TICKET_COLUMNS = {
     "team_id": "(%(teams)s)[1 + i %% {teams}]",
     "is_itsm": "true",
     "user_id": "(%(handlers)s)[1 + (i / 5) %% {handlers}]",
+    # The handler's department (a handler belongs to one department).
+    "handling_department_id": "(%(departments)s)[1 + ((i / 5) %% {handlers}) "
+    "%% {departments}]",
     "channel_id": "(%(channels)s)[1 + i %% array_length(%(channels)s, 1)]",
     "declaration_type": "(ARRAY['incident', 'incident', 'incident', "
     "'service_request', 'complaint'])[1 + i %% 5]",
