@@ -19,6 +19,8 @@ REPORTING = {
     "itsm_incident.menu_itsm_kpi",
     "itsm_incident.menu_itsm_kpi_facts",
     "itsm_incident.menu_itsm_kpi_cohort",
+    # The fault rate (故障率, S3 §4.1) by service and month.
+    "itsm_incident.menu_itsm_kpi_fault_rate",
 }
 SUPERVISION = {
     "itsm_incident.menu_itsm_supervision",
