@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -23,6 +23,34 @@ class HelpdeskTicket(models.Model):
         help="A withdrawn or invalid declaration closes without the closed loop, "
         "with this reason.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Closed only through the loop (issue 12.7): an ITSM ticket is not
+        # created closed, except by the system itself (sudo: imports of
+        # history, the demo generator).
+        if not self.env.su:
+            stage_ids = {vals["stage_id"] for vals in vals_list if vals.get("stage_id")}
+            closed = set(
+                self.env["helpdesk.ticket.stage"]
+                .browse(stage_ids)
+                .filtered("closed")
+                .ids
+            )
+            if closed and any(
+                is_itsm and vals.get("stage_id") in closed
+                for vals, is_itsm in zip(
+                    vals_list, self._itsm_vals_are_itsm(vals_list), strict=True
+                )
+            ):
+                raise UserError(
+                    self.env._(
+                        "An incident is not created closed: it closes through "
+                        "its loop (resolved, then confirmed), or is cancelled "
+                        "with a reason."
+                    )
+                )
+        return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("stage_id"):

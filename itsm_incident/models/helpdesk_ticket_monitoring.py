@@ -33,6 +33,14 @@ class HelpdeskTicket(models.Model):
         copy=False,
         help="How many times the monitoring tool sent this alert.",
     )
+    event_reopen_count = fields.Integer(
+        string="Recurrences after recovery",
+        readonly=True,
+        copy=False,
+        default=0,
+        help="How many times the alert fired again after the monitoring tool "
+        "reported it recovered: each is a recurrence of the fault (INC-10).",
+    )
     event_last_seen = fields.Datetime(string="Last seen", readonly=True, copy=False)
     event_recovered = fields.Boolean(
         string="Recovered",
@@ -89,6 +97,13 @@ class HelpdeskTicket(models.Model):
                 or ticket.itsm_priority in ("1", "2")
             )
 
+    def _itsm_awaits_reporter(self):
+        # An alert has no reporter to confirm its resolution: the desk
+        # verified the service (resolved) and closes it.
+        return super()._itsm_awaits_reporter() and not (
+            self.event_source_id and not self.partner_id
+        )
+
     @api.model
     def _itsm_open_event_incidents(self, source, fingerprints):
         """The open incidents of `source` for these fingerprints, oldest
@@ -117,6 +132,7 @@ class HelpdeskTicket(models.Model):
             occurrence_date=event["starts_at"] or now,
             event_fingerprint=event["fingerprint"],
             event_count=1,
+            event_reopen_count=0,
         )
         return vals
 

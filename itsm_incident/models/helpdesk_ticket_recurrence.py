@@ -10,7 +10,10 @@ from odoo.tools import SQL, create_index
 class HelpdeskTicket(models.Model):
     """How often an incident recurs (INC-10): the same category for the same
     customer within a configurable window (default 30 days), counted right
-    after the incident is saved (helpdesk_ticket_follow_up.py)."""
+    after the incident is saved (helpdesk_ticket_follow_up.py). A monitored
+    alert recurs too (issue 12.8): each time it fires again after its
+    recovery (helpdesk_ticket_monitoring.py), and each new incident of the
+    same alert (source and fingerprint) after the earlier one was closed."""
 
     _inherit = "helpdesk.ticket"
 
@@ -19,8 +22,10 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         index=True,
-        help="This is the n-th similar incident (same category and customer) "
-        "within the recurrence window before it was reported.",
+        help="This is the n-th occurrence of this fault within the recurrence "
+        "window: similar incidents before it (same category and customer or "
+        "service, or the same monitoring alert), counting the times an alert "
+        "fired again after its recovery.",
     )
 
     def init(self):
@@ -63,28 +68,35 @@ class HelpdeskTicket(models.Model):
         return SQL("ticket.commercial_partner_id IS NOT NULL")
 
     def _itsm_count_recurrences(self):
-        """Count, in one query, each ticket's similar incidents (same
-        category and customer) reported within the window before it: by its
-        own creation time, so that counting again later gives the same
-        answer; tickets of one transaction count one another in order."""
+        """Count, in one query, each ticket's occurrences: the similar
+        incidents (same category and customer, or the same monitoring alert)
+        reported within the window before it, by its own creation time, so
+        that counting again later gives the same answer (tickets of one
+        transaction count one another in order); and the times each of them
+        and the ticket itself fired again after the monitoring tool reported
+        it recovered (``event_reopen_count``)."""
         if not self:
             return
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT ticket.id, 1 + (
-                       SELECT count(*) FROM helpdesk_ticket AS other
-                        WHERE other.category_id = ticket.category_id
-                          AND %(similar)s
+                SELECT ticket.id, 1 + COALESCE(ticket.event_reopen_count, 0) + (
+                       SELECT COALESCE(
+                              sum(1 + COALESCE(other.event_reopen_count, 0)), 0)
+                         FROM helpdesk_ticket AS other
+                        WHERE ((other.category_id = ticket.category_id
+                                AND %(similar)s)
+                               OR (other.event_fingerprint = ticket.event_fingerprint
+                                   AND other.event_source_id = ticket.event_source_id))
                           AND other.active
                           AND other.create_date >= ticket.create_date - %(window)s
                           AND (other.create_date, other.id)
                               < (ticket.create_date, ticket.id))
                   FROM helpdesk_ticket AS ticket
                  WHERE ticket.id = ANY(%(ids)s)
-                   AND ticket.category_id IS NOT NULL
-                   AND %(counted)s
+                   AND ((ticket.category_id IS NOT NULL AND %(counted)s)
+                        OR ticket.event_fingerprint IS NOT NULL)
                 """,
                 similar=self._itsm_recurrence_similar(),
                 counted=self._itsm_recurrence_counted(),

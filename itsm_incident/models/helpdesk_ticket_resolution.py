@@ -3,7 +3,7 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -13,12 +13,15 @@ REVIEW_READERS = (
 )
 
 # The resolution record (S1 §3.4.2: result, measures taken, prevention advice;
-# S0 §3.6: the solution and its cause), in the order it is written.
+# S0 §3.6: the solution and its cause) and the summary every incident gets
+# (S1 §3.5.1 总结报告: cause, handling, result, lessons learned), in the
+# order they are written.
 RESOLUTION_FIELDS = (
     "resolution_cause",
     "resolution_measures",
     "resolution_result",
     "resolution_prevention",
+    "resolution_lessons",
 )
 
 
@@ -39,6 +42,13 @@ class HelpdeskTicket(models.Model):
     resolution_result = fields.Text(string="Result", tracking=True, copy=False)
     resolution_prevention = fields.Text(
         string="Prevention advice", tracking=True, copy=False
+    )
+    resolution_lessons = fields.Text(
+        string="Lessons learned",
+        tracking=True,
+        copy=False,
+        help="The summary of every incident (S1 §3.5.1): what the responsible "
+        "department learned from it. Internal: not in the reporter's notice.",
     )
     itsm_stage_resolved = fields.Boolean(
         string="Awaiting confirmation", compute="_compute_itsm_stage_resolved"
@@ -105,7 +115,12 @@ class HelpdeskTicket(models.Model):
             # stage, says when the ticket closes by itself.
             resolving._itsm_start_confirmation()
         elif stage:
-            self.filtered("auto_close_date").sudo().write({"auto_close_date": False})
+            # Cleared once the ticket has left the stage: the closure gate
+            # reads it (the silence that closes the ticket).
+            leaving = self.filtered("auto_close_date")
+            result = super().write(vals)
+            leaving.sudo().write({"auto_close_date": False})
+            return result
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -127,6 +142,30 @@ class HelpdeskTicket(models.Model):
                     )
                 )
             ticket.stage_id = stage
+        return True
+
+    def action_itsm_confirm_for_reporter(self):
+        """The reporter confirmed the resolution to the desk (a call back,
+        回访): the desk records it and the ticket closes through the gate.
+        The desk and ITSM managers only; logged with who recorded it."""
+        if not self.env.user.has_group("itsm_incident.group_itsm_agent"):
+            raise AccessError(
+                self.env._("Only the service desk records a reporter's confirmation.")
+            )
+        for ticket in self:
+            ticket._itsm_check_awaiting()
+        # sudo: checked above that the user is the desk; the stamp is the
+        # system's.
+        self.sudo()._message_log_batch(
+            bodies=dict.fromkeys(
+                self.ids,
+                self.env._(
+                    "%s recorded the reporter's confirmation of the resolution.",
+                    self.env.user.name,
+                ),
+            )
+        )
+        self._itsm_confirm()
         return True
 
     def action_open_review(self):
@@ -153,6 +192,7 @@ class HelpdeskTicket(models.Model):
         if stage and not stage.itsm_closed_loop:
             return blockers
         blockers += self._itsm_resolution_blockers()
+        blockers += self._itsm_confirmation_blockers()
         if self.is_major and self.review_state != "approved":
             blockers.append(
                 self.env._(
@@ -182,6 +222,45 @@ class HelpdeskTicket(models.Model):
         if values["verification_state"] != "passed":
             blockers.append(self.env._("a verified fix (verification passed)"))
         return blockers
+
+    def _itsm_confirmation_blockers(self):
+        """Done only through Resolved (S1's closed loop): the reporter got the
+        resolution notice and confirmed it (portal, e-mail link, rating, or
+        the desk on their word), or stayed silent until the automatic
+        closure. An incident without a reporter to ask (a monitoring alert,
+        :meth:`_itsm_awaits_reporter`) needs the Resolved stage only."""
+        self.ensure_one()
+        if self.env.su and self.env.context.get("itsm_history"):
+            # History imported by the system (the demo generator, a move
+            # from another tool): those reporters answered long ago. No
+            # request can set it: RPC never runs as the superuser.
+            return []
+        if not self.stage_id.itsm_resolved:
+            return [
+                self.env._(
+                    "to be resolved first: the reporter gets the resolution "
+                    "notice and confirms it, or stays silent until it closes "
+                    "by itself"
+                )
+            ]
+        if (
+            self.reporter_confirmed_date
+            or not self._itsm_awaits_reporter()
+            or (self.auto_close_date and self.auto_close_date <= fields.Datetime.now())
+        ):
+            return []
+        return [
+            self.env._(
+                "the reporter's confirmation of the resolution (or their silence "
+                "until the automatic closure)"
+            )
+        ]
+
+    def _itsm_awaits_reporter(self):
+        """Whether closing waits for a reporter's word (extended: a
+        monitoring alert has no reporter)."""
+        self.ensure_one()
+        return True
 
     def _itsm_check_resolvable(self, vals):
         missing = self._itsm_missing_items(lambda t: t._itsm_resolution_blockers(vals))

@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytz
 
-from odoo import SUPERUSER_ID, Command
+from odoo import SUPERUSER_ID, Command, fields
 from odoo.tests import new_test_user
 from odoo.tests.common import TransactionCase
 
@@ -195,10 +195,12 @@ def screen(tickets, user):
     return tickets
 
 
-def close_the_loop(ticket):
-    """Record what closing a ticket requires (INC-12: a verified fix and the
-    resolution record), as its handler would have; for tests that close
-    tickets for another purpose."""
+def close_the_loop(ticket, confirmed=True):
+    """Record what closing a ticket requires (INC-12: a verified fix, the
+    resolution record and summary, then Resolved and the reporter's
+    confirmation), as its handler and reporter would have; for tests that
+    close tickets for another purpose. ``confirmed=False`` leaves it
+    resolved, awaiting the reporter."""
     ticket.sudo().write(
         {
             "fix_description": "Replaced the faulty part.",
@@ -208,6 +210,12 @@ def close_the_loop(ticket):
             "resolution_measures": "Replaced it.",
             "resolution_result": "The service works again.",
             "resolution_prevention": "Check the part every month.",
+            "resolution_lessons": "Watch this part in the monthly check.",
         }
     )
+    for each in ticket.sudo():
+        if not (each.stage_id.closed or each.stage_id.itsm_resolved):
+            each.stage_id = each._itsm_stage_with("itsm_resolved")
+    if confirmed:
+        ticket.sudo().reporter_confirmed_date = fields.Datetime.now()
     return ticket

@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo import Command, fields
 
 from .common import ItsmCase, screen
 
@@ -12,6 +12,7 @@ RESOLUTION = {
     "resolution_measures": "Cleaned the sensor with a dry cloth.",
     "resolution_result": "The printer prints again.",
     "resolution_prevention": "Clean the sensor at every toner change.",
+    "resolution_lessons": "Watch this part in the monthly check.",
 }
 
 
@@ -68,8 +69,10 @@ class KnowledgeCase(ItsmCase):
     @classmethod
     def close(cls, ticket, stage_xmlid="helpdesk_mgmt.helpdesk_ticket_stage_done"):
         """Screen the ticket as valid, then close it as solved, with its
-        resolution record."""
+        resolution record, through Resolved and the reporter's confirmation."""
         screen(ticket, cls.users["agent"])
         ticket.sudo().write(RESOLUTION)
+        ticket.action_resolve()
+        ticket.sudo().reporter_confirmed_date = fields.Datetime.now()
         ticket.stage_id = cls.env.ref(stage_xmlid)
         return ticket

@@ -13,6 +13,7 @@ RESOLUTION = {
     "resolution_measures": "Restarted the spooler and cleared the queue.",
     "resolution_result": "Printing works on every floor.",
     "resolution_prevention": "Monitor the spooler and restart it automatically.",
+    "resolution_lessons": "Watch this part in the monthly check.",
 }
 
 
@@ -189,6 +190,94 @@ class TestNormalIncidentLoop(ClosureCase):
         self.withdraw("agent", ticket, "The reporter withdrew it by phone.")
         self.assertTrue(ticket.closed)
         self.assertEqual(ticket.itsm_close_reason, "The reporter withdrew it by phone.")
+
+    def test_done_only_through_resolved_and_the_reporters_word(self):
+        """Issue 12.7: a fixed and recorded incident still cannot go straight
+        to Done; resolved, it waits for the reporter (or their silence). The
+        desk may record a confirmation given by phone; nobody else."""
+        ticket = self.handle(self.new_incident())
+        before = self.snapshot(ticket)
+        for role in ("agent", "manager"):
+            with self.subTest(role=role), self.assertRaises(UserError) as refusal:
+                self.as_role(role, ticket).stage_id = self.done
+            self.assertIn("to be resolved first", str(refusal.exception))
+            self.assertEqual(self.snapshot(ticket), before)
+        self.as_role("resolver", ticket).action_resolve()
+        before = self.snapshot(ticket)
+        with self.assertRaises(UserError) as refusal:
+            self.as_role("manager", ticket).stage_id = self.done
+        self.assertIn("the reporter's confirmation", str(refusal.exception))
+        self.assertEqual(self.snapshot(ticket), before)
+        # Only the desk records the reporter's word.
+        with self.assertRaises(AccessError):
+            self.as_role("resolver", ticket).action_itsm_confirm_for_reporter()
+        self.assertEqual(self.snapshot(ticket), before)
+        self.as_role("agent", ticket).action_itsm_confirm_for_reporter()
+        self.assertEqual(ticket.stage_id, self.done)
+        self.assertTrue(ticket.reporter_confirmed_date)
+        self.assertTrue(
+            any(
+                "test_agent (itsm_incident.group_itsm_agent) recorded the "
+                "reporter's confirmation" in body
+                for body in ticket.message_ids.mapped("body")
+            )
+        )
+        # Not twice, and not for a ticket that is not resolved.
+        with self.assertRaises(UserError):
+            self.as_role("agent", ticket).action_itsm_confirm_for_reporter()
+        other = self.new_incident()
+        with self.assertRaisesRegex(UserError, "not waiting for your confirmation"):
+            self.as_role("agent", other).action_itsm_confirm_for_reporter()
+        self.assertFalse(other.closed)
+
+    def test_an_alert_without_reporter_closes_once_resolved(self):
+        source = self.env["itsm.event.source"].create({"name": "Zabbix"})
+        alert = self.new_incident(partner_id=False, event_source_id=source.id)
+        ticket = self.handle(alert)
+        with self.assertRaisesRegex(UserError, "to be resolved first"):
+            self.as_role("agent", ticket).stage_id = self.done
+        self.as_role("resolver", ticket).action_resolve()
+        self.as_role("agent", ticket).stage_id = self.done
+        self.assertTrue(ticket.closed, "nobody to confirm: resolved is enough")
+
+    def test_an_incident_is_not_created_closed(self):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.users["agent"])
+        count = Ticket.sudo().search_count([])
+        for stage in (self.done, self.cancelled):
+            with (
+                self.subTest(stage=stage.name),
+                self.assertRaisesRegex(UserError, "not created closed"),
+            ):
+                Ticket.create(
+                    {
+                        "name": "Printer offline",
+                        "team_id": self.desk_team.id,
+                        "stage_id": stage.id,
+                        **RESOLUTION,
+                    }
+                )
+        self.assertEqual(Ticket.sudo().search_count([]), count)
+
+    def test_every_incident_gets_its_summary(self):
+        """S1 §3.5.1: the summary (cause, handling, result, lessons learned)
+        for every incident, not only majors: no resolving without lessons."""
+        ticket = self.new_incident()
+        mine = self.handle(ticket)
+        mine.resolution_lessons = "  "
+        before = self.snapshot(ticket)
+        with self.assertRaises(UserError) as refusal:
+            mine.action_resolve()
+        self.assertIn("Lessons learned", str(refusal.exception))
+        self.assertEqual(self.snapshot(ticket), before)
+        mine.resolution_lessons = RESOLUTION["resolution_lessons"]
+        mine.action_resolve()
+        self.assertEqual(ticket.stage_id, self.resolved)
+        notice = ticket.message_ids.filtered(
+            lambda m: "has been resolved" in (m.body or "")
+        )
+        self.assertNotIn(
+            RESOLUTION["resolution_lessons"], notice.body, "internal: not the notice"
+        )
 
     def withdraw(self, role, ticket, reason, outcome="cancelled"):
         wizard = (

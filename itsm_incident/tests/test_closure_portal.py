@@ -47,8 +47,12 @@ class TestClosurePortal(HttpCase, ClosureCase):
         ticket = self.resolved_ticket()
         self.authenticate("test_portal", "test_portal")
         page = self.url_open(f"/my/ticket/{ticket.id}")
-        for text in (*RESOLUTION.values(), "Is it resolved for you?", "Not resolved"):
+        shown = {k: v for k, v in RESOLUTION.items() if k != "resolution_lessons"}
+        for text in (*shown.values(), "Is it resolved for you?", "Not resolved"):
             self.assertIn(text.replace("'", "&#39;"), page.text)
+        self.assertNotIn(
+            RESOLUTION["resolution_lessons"], page.text, "the summary is internal"
+        )
 
     def test_the_reporter_rejects_from_the_portal(self):
         ticket = self.resolved_ticket()

@@ -108,12 +108,18 @@ class TestDemoHistory(TransactionCase):
         done = closed.filtered("stage_id.itsm_closed_loop")
         self.assertGreater(len(done), len(tickets) * 0.8)
         for ticket in done:
+            # History: the reporters confirmed (or stayed silent) long ago.
             self.assertFalse(
                 ticket.with_context(
-                    itsm_closing_stage_id=ticket.stage_id.id
+                    itsm_closing_stage_id=ticket.stage_id.id, itsm_history=True
                 )._itsm_closure_blockers(),
                 ticket.name,
             )
+            self.assertTrue(ticket.resolved_date, ticket.name)
+            self.assertTrue(
+                ticket.reporter_confirmed_date or ticket.auto_closed, ticket.name
+            )
+            self.assertTrue(ticket.resolution_lessons, "the summary")
             self.assertLessEqual(ticket.create_date, ticket.acknowledged_date)
             self.assertLess(ticket.acknowledged_date, ticket.closed_date)
             self.assertTrue(ticket.resolution_done_date)

@@ -4,7 +4,7 @@ from datetime import datetime
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
-from .common import ItsmCase, close_the_loop
+from .common import ItsmCase, close_the_loop, follow_up
 
 ALERTMANAGER = "/itsm/events/alertmanager"
 EVENTS = "/itsm/events"
@@ -278,7 +278,52 @@ class TestMonitoringEvents(HttpCase, ItsmCase):
         incident = self.incidents()
         self.assertEqual(len(incident), 1)
         self.assertEqual(incident.event_count, 2)
+        self.assertEqual(incident.event_reopen_count, 1)
         self.assertFalse(incident.event_recovered)
+
+    def test_an_alert_firing_again_after_recovery_recurs(self):
+        """Issue 12.8: the alert's repeat counter feeds the recurrence rule.
+        Repeats while firing are one occurrence; each time the alert fires
+        again after its recovery, the fault recurred, and at the threshold a
+        problem is proposed, as for incidents reported by people."""
+        self.source.category_id = self.env["helpdesk.ticket.category"].create(
+            {"name": "Database"}
+        )
+        self.post(ALERTMANAGER, webhook(alert("fp-db1", severity="warning")))
+        self.post(ALERTMANAGER, webhook(alert("fp-db1", severity="warning")))
+        follow_up(self.env)
+        incident = self.incidents()
+        self.assertEqual((incident.event_count, incident.recurrence_count), (2, 1))
+        for occurrence in (2, 3):
+            self.post(ALERTMANAGER, webhook(alert("fp-db1", status="resolved")))
+            response = self.post(
+                ALERTMANAGER, webhook(alert("fp-db1", severity="warning"))
+            )
+            self.assertEqual(response.json()["reopened"], 1)
+            self.assertTrue(incident.itsm_follow_up_pending)
+            follow_up(self.env)
+            self.assertEqual(incident.event_reopen_count, occurrence - 1)
+            self.assertEqual(incident.recurrence_count, occurrence)
+        self.assertEqual(self.incidents(), incident, "still one incident")
+        self.assertIn("recurrence 2, alert sent 4 times", self.log(incident))
+        self.assertEqual(incident.problem_proposal_ids.reason, "recurrence")
+        self.assertFalse(
+            incident.problem_proposal_ids.partner_id, "a monitored fault, no customer"
+        )
+
+    def test_the_same_alert_after_closure_is_a_recurrence(self):
+        self.post(EVENTS, event())
+        first = self.incidents()
+        self.post(EVENTS, event(status="resolved"))
+        self.post(EVENTS, event())
+        close_the_loop(first).stage_id = self.closed_stage
+        self.post(EVENTS, event())
+        self.post(EVENTS, event(fingerprint="web2-http"))
+        follow_up(self.env)
+        second, other = self.incidents() - first
+        self.assertEqual(first.recurrence_count, 2, "fired again once recovered")
+        self.assertEqual(second.recurrence_count, 3, "the third occurrence")
+        self.assertEqual(other.recurrence_count, 1, "another alert")
 
     # ------------------------------------------------------------------
     # Refused requests create nothing

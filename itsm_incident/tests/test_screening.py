@@ -453,6 +453,7 @@ class TestScreeningIsRequired(ItsmCase):
                 "resolution_measures": "Restarted it.",
                 "resolution_result": "Exports work.",
                 "resolution_prevention": "Watch the job.",
+                "resolution_lessons": "Jobs need a watchdog.",
             }
         )
         return ticket
