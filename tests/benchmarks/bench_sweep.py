@@ -37,14 +37,13 @@ script counts what the sweep leaves: mails (the digests are those without a
 record), the busiest recipient's mails, activities, chatter notes, text
 messages and how many records each rule fired for.
 
-Last measured (2026-12-04, shared 2-core machine, another benchmark running):
-37.4 s at 100 000 tickets, 38.4 s at 1 000 000 (ratio 1.03), CPU of Odoo
-13.1 s and 11.6 s, 58 000 events, 1 420 mails (all digests), 12 000
-activities, 12 000 chatter notes. Digests are per rung and per batch of
-2 000 records (``_run_due``), not per sweep: a handler gets 5 per rung, a
-manager 11 in all (460 if per sweep). cProfile: activities (one per record
-and manager, each subscribing them) ~45 % of the sweep, mails and digest
-rendering ~16 %, the tickets' deadline events ~13 %.
+Last measured (2026-12-05, shared 2-core machine, three developers' test
+runs alongside): 8.24 s at 100 000 tickets, 7.47 s at 1 000 000 (ratio
+0.91), CPU of Odoo 4.1 s at both, 68 000 events, 460 mails (all digests:
+one per recipient and rung per sweep), 40 activities (one per recipient and
+rung), 12 000 chatter notes. Before one digest per sweep (2026-12-04): 37 s.
+cProfile: the rules' firing ~50 % (recipients ~25 %, mails and digests
+~14 %), the tickets' deadline sync after breaches ~18 %, claiming ~8 %.
 
 Each measure sweeps until nothing is left (the escalation rules fire at most a
 batch per rule and call), flushes and runs the pre-commit hooks as a commit
