@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -359,6 +361,30 @@ class HelpdeskTicket(models.Model):
         return self.filtered("is_itsm")
 
     @api.model
+    def _itsm_post_notice(self, template_xmlid):
+        """Post the editable template ``template_xmlid`` on each of these
+        tickets as a message to its reporter (X-1: every notice is a
+        template an ITSM manager edits), rendered in the reporter's language
+        (the template's ``lang``), one rendering per language."""
+        tickets = self.filtered("partner_id")
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if not (tickets and template):
+            return
+        for lang, (lang_template, res_ids) in template._classify_per_lang(
+            tickets.ids
+        ).items():
+            subjects = lang_template._render_field("subject", res_ids, set_lang=lang)
+            bodies = lang_template._render_field("body_html", res_ids, set_lang=lang)
+            for ticket in self.browse(res_ids):
+                ticket.message_post(
+                    # Rendered from the template's QWeb, escaped there.
+                    body=Markup(bodies[ticket.id]),
+                    subject=subjects[ticket.id],
+                    partner_ids=ticket.partner_id.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+
     def _itsm_vals_are_itsm(self, vals_list):
         """For each of these create values: is the ticket an ITSM ticket
         (its team is)? The teams are read together."""

@@ -320,6 +320,28 @@ class TestNormalIncidentLoop(ClosureCase):
             )[:1].body,
         )
 
+    def test_the_withdrawal_notice_is_a_template_in_the_reporters_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["itsm_incident"], ["zh_CN"])
+        self.users["reporter"].partner_id.lang = "zh_CN"
+        ticket = self.new_incident()
+        self.withdraw("agent", ticket, "报告人来电撤回。")
+        told = ticket.message_ids.filtered(
+            lambda m: self.users["reporter"].partner_id in m.partner_ids
+        )[:1]
+        self.assertIn("报告人来电撤回。", told.body)
+        self.assertIn("您的申报", told.body, "in the reporter's language")
+        # The manager's edit is what the next reporter reads.
+        self.users["reporter"].partner_id.lang = "en_US"
+        template = self.env.ref("itsm_incident.mail_template_withdrawn")
+        template.body_html = "<p>Edited: <t t-out='object.itsm_close_reason'/></p>"
+        other = self.new_incident()
+        self.withdraw("agent", other, "Withdrawn by phone.")
+        told = other.message_ids.filtered(
+            lambda m: self.users["reporter"].partner_id in m.partner_ids
+        )[:1]
+        self.assertIn("Edited: Withdrawn by phone.", told.body)
+
     def test_a_dissatisfied_reporter_reopens_the_follow_up(self):
         """A "dissatisfied" rating does not close the ticket silently: it
         stays resolved, no automatic closure, and the handler's department

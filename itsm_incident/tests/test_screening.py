@@ -56,6 +56,38 @@ class TestScreening(ItsmCase):
         self.assertTrue(ticket.stage_id.closed)
         told = ticket.message_ids.filtered(lambda m: self.customer in m.partner_ids)
         self.assertIn("A duplicate of HT00042", told.body)
+        self.assertIn("was closed at screening", told.body)
+        self.assertIn("closed at screening", told.subject, "the template's subject")
+
+    def test_the_screening_notice_is_the_template_in_the_reporters_language(self):
+        """X-1: an ITSM manager's edit of the template is what is sent; a
+        Chinese reporter reads it in Chinese."""
+        template = self.env.ref("itsm_incident.mail_template_screening_closed")
+        template.body_html = (
+            "<p>Edited: <t t-out='object.screening_note'/> (call 110)</p>"
+        )
+        ticket = self.declare(partner_id=self.customer.id)
+        wizard = self.env["itsm.screening.wizard"].with_user(self.users["agent"])
+        wizard.create(
+            {"ticket_ids": ticket.ids, "outcome": "invalid", "reason": "Spam"}
+        ).action_apply()
+        told = ticket.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        self.assertIn("Edited: Spam (call 110)", told.body)
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["itsm_incident"], ["zh_CN"])
+        chinese = self.env["res.partner"].create(
+            {"name": "王芳", "email": "wang@example.com", "lang": "zh_CN"}
+        )
+        template.with_context(
+            lang="zh_CN"
+        ).body_html = "<p>已修改：<t t-out='object.screening_note'/></p>"
+        other = self.declare(partner_id=chinese.id)
+        wizard.create(
+            {"ticket_ids": other.ids, "outcome": "invalid", "reason": "重复申报"}
+        ).action_apply()
+        told = other.message_ids.filtered(lambda m: chinese in m.partner_ids)
+        self.assertIn("已修改：重复申报", told.body)
+        self.assertIn("甄别", told.subject, "the Chinese subject")
 
     def test_reason_is_required(self):
         ticket = self.declare()

@@ -58,18 +58,8 @@ class ItsmScreeningWizard(models.TransientModel):
             if stage:
                 vals["stage_id"] = stage.id
             ticket.write(vals)
-            if ticket.partner_id:
-                ticket.message_post(
-                    body=self.env._(
-                        "Your declaration %(ticket)s was closed at screening: "
-                        "%(reason)s",
-                        ticket=ticket.display_name,
-                        reason=self.reason,
-                    ),
-                    partner_ids=ticket.partner_id.ids,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                )
+            # The reporter reads why, in their language (editable template).
+            ticket._itsm_post_notice("itsm_incident.mail_template_screening_closed")
             if self.outcome == "out_of_scope":
                 self._hand_to_sales(ticket, sales_user)
         return {"type": "ir.actions.act_window_close"}

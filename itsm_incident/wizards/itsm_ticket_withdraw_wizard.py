@@ -39,18 +39,6 @@ class ItsmTicketWithdrawWizard(models.TransientModel):
                     "stage_id": self._stage(ticket, self.outcome).id,
                 }
             )
-            if ticket.partner_id:
-                ticket.message_post(
-                    body=self.env._(
-                        "%(ticket)s is closed: %(outcome)s. %(reason)s",
-                        ticket=ticket.display_name,
-                        outcome=dict(
-                            self._fields["outcome"]._description_selection(self.env)
-                        )[self.outcome],
-                        reason=self.reason,
-                    ),
-                    partner_ids=ticket.partner_id.ids,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                )
+        # The reporter reads why, in their language (an editable template).
+        self.ticket_ids._itsm_post_notice("itsm_incident.mail_template_withdrawn")
         return {"type": "ir.actions.act_window_close"}
