@@ -361,15 +361,21 @@ class HelpdeskTicket(models.Model):
         return self.filtered("is_itsm")
 
     @api.model
-    def _itsm_post_notice(self, template_xmlid):
+    def _itsm_post_notice(self, template_xmlid, recipients=None, **post_values):
         """Post the editable template ``template_xmlid`` on each of these
-        tickets as a message to its reporter (X-1: every notice is a
-        template an ITSM manager edits), rendered in the reporter's language
-        (the template's ``lang``), one rendering per language."""
-        tickets = self.filtered("partner_id")
+        tickets as a message (X-1: every notice is a template an ITSM
+        manager edits), rendered in its recipient's language (the template's
+        ``lang``), one rendering per language. ``recipients``: {ticket id:
+        partners}, by default each ticket's reporter; ``post_values`` go to
+        ``message_post`` (``author_id``, ``subtype_xmlid``: a comment by
+        default)."""
+        if recipients is None:
+            recipients = {ticket.id: ticket.partner_id for ticket in self}
+        tickets = self.filtered(lambda t: recipients.get(t.id))
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not (tickets and template):
             return
+        post_values.setdefault("subtype_xmlid", "mail.mt_comment")
         for lang, (lang_template, res_ids) in template._classify_per_lang(
             tickets.ids
         ).items():
@@ -380,9 +386,9 @@ class HelpdeskTicket(models.Model):
                     # Rendered from the template's QWeb, escaped there.
                     body=Markup(bodies[ticket.id]),
                     subject=subjects[ticket.id],
-                    partner_ids=ticket.partner_id.ids,
+                    partner_ids=recipients[ticket.id].ids,
                     message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
+                    **post_values,
                 )
 
     def _itsm_vals_are_itsm(self, vals_list):

@@ -1,5 +1,3 @@
-from markupsafe import Markup
-
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -151,18 +149,12 @@ class HelpdeskTicket(models.Model):
                 summary=self.env._("Handed over by the service desk"),
                 note=reason,
             )
-            ticket.message_post(
-                body=Markup("<p>%s</p><p>%s</p>")
-                % (
-                    self.env._(
-                        "Handed over to the department manager %(manager)s.",
-                        manager=manager.name,
-                    ),
-                    reason,
-                ),
-                partner_ids=manager.partner_id.ids,
-                subtype_xmlid="mail.mt_note",
-            )
+        # The manager reads why, in their language (an editable template).
+        self._itsm_post_notice(
+            "itsm_incident.mail_template_handover",
+            recipients={t.id: managers[t.id].partner_id for t in self},
+            subtype_xmlid="mail.mt_note",
+        )
         return True
 
     # ------------------------------------------------------------------

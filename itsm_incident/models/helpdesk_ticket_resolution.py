@@ -364,13 +364,12 @@ class HelpdeskTicket(models.Model):
         user = self.env.user
         # Through the notice's link, without logging in: the reporter.
         author = ticket.partner_id if user._is_public() else user.partner_id
-        ticket.message_post(
-            body=Markup("<p>%s</p><p>%s</p>")
-            % (self.env._("The reporter rejected the resolution:"), reason),
+        # The handler reads what is still wrong, in their language (an
+        # editable template); the reporter's words stay in the chatter.
+        ticket.with_context(itsm_reject_reason=reason)._itsm_post_notice(
+            "itsm_incident.mail_template_reporter_rejected",
+            recipients={ticket.id: ticket.user_id.partner_id},
             author_id=author.id,
-            partner_ids=ticket.user_id.partner_id.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
         )
         return True
 

@@ -342,6 +342,17 @@ class TestNormalIncidentLoop(ClosureCase):
         )[:1]
         self.assertIn("Edited: Withdrawn by phone.", told.body)
 
+    def test_a_chinese_handler_reads_the_rejection_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["itsm_incident"], ["zh_CN"])
+        ticket = self.new_incident()
+        self.handle(ticket).action_resolve()
+        ticket.user_id.lang = "zh_CN"
+        self.as_role("reporter", ticket)._itsm_reporter_reject("三楼打印机仍卡纸。")
+        told = ticket.message_ids[0]
+        self.assertIn("三楼打印机仍卡纸。", told.body)
+        self.assertIn("报告人", told.body, "in the handler's language")
+
     def test_a_dissatisfied_reporter_reopens_the_follow_up(self):
         """A "dissatisfied" rating does not close the ticket silently: it
         stays resolved, no automatic closure, and the handler's department
@@ -399,7 +410,11 @@ class TestNormalIncidentLoop(ClosureCase):
         self.assertEqual(ticket.reopen_count, 1)
         self.assertFalse(ticket.auto_close_date)
         self.assertGreater(ticket.resolution_deadline, deadline_when_resolved)
-        self.assertIn("The 3rd floor printer still jams.", ticket.message_ids[0].body)
+        told = ticket.message_ids[0]
+        self.assertIn("The 3rd floor printer still jams.", told.body)
+        self.assertIn("rejected the resolution", told.body, "the template")
+        self.assertEqual(told.partner_ids, ticket.user_id.partner_id, "the handler")
+        self.assertEqual(told.author_id, self.users["reporter"].partner_id)
         # Nothing to confirm any more.
         with self.assertRaises(UserError) as refusal:
             self.as_role("reporter", ticket)._itsm_reporter_confirm(5)
@@ -454,6 +469,9 @@ class TestHandover(ClosureCase):
         head = self.users["department_head"]
         self.assertEqual(ticket.user_id, head)
         self.assertEqual(ticket.handover_user_id, head)
+        told = ticket.message_ids.filtered(lambda m: head.partner_id in m.partner_ids)
+        self.assertIn("Needs a purchase the desk may not approve.", told[:1].body)
+        self.assertIn("Handed over to you", told[:1].subject, "the template")
         self.assertIn(head.partner_id, ticket.message_partner_ids)
         activity = ticket.activity_ids.filtered(lambda a: a.user_id == head)
         self.assertEqual(
