@@ -360,7 +360,6 @@ class HelpdeskTicket(models.Model):
             return self if team.sudo().is_itsm else self.browse()
         return self.filtered("is_itsm")
 
-    @api.model
     def _itsm_post_notice(self, template_xmlid, recipients=None, **post_values):
         """Post the editable template ``template_xmlid`` on each of these
         tickets as a message (X-1: every notice is a template an ITSM
@@ -391,6 +390,7 @@ class HelpdeskTicket(models.Model):
                     **post_values,
                 )
 
+    @api.model
     def _itsm_vals_are_itsm(self, vals_list):
         """For each of these create values: is the ticket an ITSM ticket
         (its team is)? The teams are read together."""

@@ -67,10 +67,16 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     def write(self, vals):
-        if vals.get("impact") == "severe" and self._itsm_only(vals):
+        if self._itsm_follow_up_called_for(vals) and self._itsm_only(vals):
             vals = dict(vals, itsm_follow_up_pending=True)
             trigger_after_commit(self.env, TICKET_FOLLOW_UP)
         return super().write(vals)
+
+    @api.model
+    def _itsm_follow_up_called_for(self, vals):
+        """Whether writing ``vals`` calls for the follow-up again: the
+        ticket becomes severe. Extensions add their own reasons."""
+        return vals.get("impact") == "severe"
 
     @api.model
     def _itsm_follow_up_pending(self, batch_size):

@@ -97,6 +97,14 @@ class HelpdeskTicket(models.Model):
                 or ticket.itsm_priority in ("1", "2")
             )
 
+    @api.model
+    def _itsm_follow_up_called_for(self, vals):
+        # The alert fired again after its recovery: a recurrence, which the
+        # follow-up counts (and which may propose a problem or escalate).
+        return super()._itsm_follow_up_called_for(vals) or (
+            "event_reopen_count" in vals
+        )
+
     def _itsm_awaits_reporter(self):
         # An alert has no reporter to confirm its resolution: the desk
         # verified the service (resolved) and closes it.

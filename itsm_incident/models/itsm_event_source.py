@@ -8,7 +8,6 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
-from ..tools.after_commit import TICKET_FOLLOW_UP, trigger_after_commit
 from .itsm_event_severity import DEFAULT_SEVERITIES
 from .itsm_priority_matrix import IMPACT_RANK, IMPACTS, URGENCIES, URGENCY_RANK
 
@@ -374,14 +373,12 @@ class ItsmEventSource(models.Model):
                 action = "reopened" if incident["event_recovered"] else "repeated"
                 incident.fire(now)
                 if action == "reopened":
-                    # A recurrence of the fault (issue 12.8): counted by the
-                    # recurrence rule at the ticket's follow-up, which may
-                    # propose a problem or escalate.
+                    # A recurrence of the fault (issue 12.8), counted at the
+                    # ticket's follow-up (helpdesk_ticket_monitoring.py).
                     incident.values.update(
                         event_recovered=False,
                         event_recovered_date=False,
                         event_reopen_count=incident["event_reopen_count"] + 1,
-                        itsm_follow_up_pending=True,
                     )
                     incident.notes.append(
                         self.env._(
@@ -492,8 +489,6 @@ class ItsmEventSource(models.Model):
                 incident.values = {}
         for incident in incidents:
             if incident.values:
-                if incident.values.get("itsm_follow_up_pending"):
-                    trigger_after_commit(self.env, TICKET_FOLLOW_UP)
                 incident.ticket.write(incident.values)
         bodies = {}
         for incident in incidents:

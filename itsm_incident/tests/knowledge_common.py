@@ -1,4 +1,4 @@
-from odoo import Command, fields
+from odoo import Command
 
 from .common import ItsmCase, screen
 
@@ -73,6 +73,6 @@ class KnowledgeCase(ItsmCase):
         screen(ticket, cls.users["agent"])
         ticket.sudo().write(RESOLUTION)
         ticket.action_resolve()
-        ticket.sudo().reporter_confirmed_date = fields.Datetime.now()
+        ticket.sudo().reporter_confirmed_date = ticket.resolved_date
         ticket.stage_id = cls.env.ref(stage_xmlid)
         return ticket

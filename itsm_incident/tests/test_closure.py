@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
@@ -565,7 +564,7 @@ class TestMajorIncidentLoop(ClosureCase):
                 "name": "Alert on the spooler's memory",
                 "ticket_id": ticket.id,
                 "user_id": self.users["resolver"].id,
-                "date_deadline": fields.Date.today() + timedelta(days=14),
+                "date_deadline": ticket.create_date.date() + timedelta(days=14),
             }
         )
         # The department head approves: the confirmed incident closes.

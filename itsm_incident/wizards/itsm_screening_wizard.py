@@ -58,10 +58,12 @@ class ItsmScreeningWizard(models.TransientModel):
             if stage:
                 vals["stage_id"] = stage.id
             ticket.write(vals)
-            # The reporter reads why, in their language (editable template).
-            ticket._itsm_post_notice("itsm_incident.mail_template_screening_closed")
             if self.outcome == "out_of_scope":
                 self._hand_to_sales(ticket, sales_user)
+        # The reporters read why, in their language (an editable template).
+        self.ticket_ids._itsm_post_notice(
+            "itsm_incident.mail_template_screening_closed"
+        )
         return {"type": "ir.actions.act_window_close"}
 
     def _hand_to_sales(self, ticket, sales_user):
