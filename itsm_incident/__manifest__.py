@@ -63,6 +63,7 @@
         "views/helpdesk_portal_closure_templates.xml",
         "report/helpdesk_ticket_report.xml",
         "report/itsm_incident_review_report.xml",
+        "views/mail_template_views.xml",
         "views/itsm_menus.xml",
         "views/itsm_incident_review_views.xml",
         "views/itsm_event_source_views.xml",

@@ -1,3 +1,6 @@
+import logging
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -9,6 +12,8 @@ from .helpdesk_ticket_screening import DECLARATION_TYPES, SCREENING_STATES  # no
 from .itsm_grade_rule import GRADES
 from .itsm_priority import HELPDESK_PRIORITY, PRIORITY_LEVELS
 from .itsm_priority_matrix import IMPACTS, URGENCIES
+
+_logger = logging.getLogger(__name__)
 
 # ITSM tickets a refused deletion names; a longer selection ends with "…".
 UNLINK_NAMED = 5
@@ -363,32 +368,53 @@ class HelpdeskTicket(models.Model):
     def _itsm_post_notice(self, template_xmlid, recipients=None, **post_values):
         """Post the editable template ``template_xmlid`` on each of these
         tickets as a message (X-1: every notice is a template an ITSM
-        manager edits), rendered in its recipient's language (the template's
-        ``lang``), one rendering per language. ``recipients``: {ticket id:
-        partners}, by default each ticket's reporter; ``post_values`` go to
-        ``message_post`` (``author_id``, ``subtype_xmlid``: a comment by
-        default)."""
+        manager edits), rendered in each recipient's language: one message
+        per ticket and language, one rendering per language. ``recipients``:
+        {ticket id: partners}, by default each ticket's reporter;
+        ``post_values`` go to ``message_post`` (``author_id``,
+        ``subtype_xmlid``: a comment by default). A deleted template sends
+        nothing (logged): the action goes on without its notice."""
         if recipients is None:
             recipients = {ticket.id: ticket.partner_id for ticket in self}
-        tickets = self.filtered(lambda t: recipients.get(t.id))
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not (tickets and template):
+        if not template:
+            _logger.warning("Notice template %s not found: not sent.", template_xmlid)
             return
         post_values.setdefault("subtype_xmlid", "mail.mt_comment")
-        for lang, (lang_template, res_ids) in template._classify_per_lang(
-            tickets.ids
-        ).items():
-            subjects = lang_template._render_field("subject", res_ids, set_lang=lang)
-            bodies = lang_template._render_field("body_html", res_ids, set_lang=lang)
+        per_lang = defaultdict(dict)
+        for ticket in self:
+            partners = recipients.get(ticket.id) or self.env["res.partner"]
+            for lang, lang_partners in partners.grouped("lang").items():
+                per_lang[lang or self.env.lang][ticket.id] = lang_partners
+        for lang, partners_of in per_lang.items():
+            res_ids = list(partners_of)
+            subjects = template._render_field("subject", res_ids, set_lang=lang)
+            bodies = template._render_field("body_html", res_ids, set_lang=lang)
             for ticket in self.browse(res_ids):
                 ticket.message_post(
                     # Rendered from the template's QWeb, escaped there.
                     body=Markup(bodies[ticket.id]),
                     subject=subjects[ticket.id],
-                    partner_ids=recipients[ticket.id].ids,
+                    partner_ids=partners_of[ticket.id].ids,
                     message_type="comment",
                     **post_values,
                 )
+
+    def _itsm_schedule_with_notice(self, user, template_xmlid, **activity_values):
+        """Give ``user`` an activity on this ticket and tell them with the
+        editable notice ``template_xmlid``, in their language (an internal
+        note to them), instead of Odoo's fixed activity mail: told once, and
+        not when they gave it to themselves."""
+        self.ensure_one()
+        self.with_context(mail_activity_quick_update=True).activity_schedule(
+            user_id=user.id, **activity_values
+        )
+        if user != self.env.user:
+            self._itsm_post_notice(
+                template_xmlid,
+                {self.id: user.partner_id},
+                subtype_xmlid="mail.mt_note",
+            )
 
     @api.model
     def _itsm_vals_are_itsm(self, vals_list):

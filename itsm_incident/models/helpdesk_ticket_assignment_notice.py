@@ -21,8 +21,9 @@ class HelpdeskTicket(models.Model):
     the marks, subscribes each assignee to all their new tickets at once and
     notifies: one notice for one ticket, one digest per assignee for several.
     A user who changes the assignee of an existing ticket by hand keeps
-    Odoo's standard subscription and notice, and the pending ones of the
-    previous assignee are dropped."""
+    Odoo's standard subscription, and the new assignee is told at once; the
+    pending notices of the previous assignee are dropped. Both notices are
+    editable templates (X-1), in the assignee's language."""
 
     _inherit = "helpdesk.ticket"
 
@@ -111,9 +112,9 @@ class HelpdeskTicket(models.Model):
 
     def _itsm_notify_assignees(self, chosen):
         """Subscribe each assignee ({user: tickets}) to their new tickets,
-        all at once, and tell them in their language: Odoo's usual notice
-        for one ticket, one digest for several (an alert storm assigns
-        dozens at once, and a notice costs far more than the assignment)."""
+        all at once, and tell them in their language: one notice for one
+        ticket, one digest for several (an alert storm assigns dozens at
+        once, and a notice costs far more than the assignment)."""
         for user, tickets in chosen.items():
             if not user.active:
                 continue
@@ -130,28 +131,58 @@ class HelpdeskTicket(models.Model):
             )
             if user == self.env.user:
                 continue
-            tickets = tickets.with_context(lang=user.lang)
-            if len(tickets) == 1:
-                tickets._message_auto_subscribe_notify(
-                    user.partner_id.ids, "mail.message_user_assigned"
-                )
-                continue
-            lines = Markup("").join(
-                Markup('<li><a href="%s">%s</a></li>')
-                % (ticket._notify_get_action_link("view"), ticket.display_name)
-                for ticket in tickets
-            )
-            tickets[0].message_notify(
-                partner_ids=user.partner_id.ids,
-                subject=tickets.env._(
-                    "You have been assigned %(count)s tickets", count=len(tickets)
-                ),
-                body=Markup("<p>%s</p><ul>%s</ul>")
-                % (
-                    tickets.env._(
-                        "You have been assigned %(count)s tickets:", count=len(tickets)
-                    ),
-                    lines,
-                ),
-                email_layout_xmlid="mail.mail_notification_layout",
+            tickets._itsm_notify_assignment(user.partner_id)
+
+    def _message_auto_subscribe_notify(self, partner_ids, template):
+        """An ITSM ticket assigned by hand: its new assignee gets the
+        editable notice "ITSM: ticket assigned" in their language, not
+        Odoo's fixed one (X-1); plain teams' tickets keep Odoo's."""
+        itsm = self.filtered("is_itsm")
+        if template != "mail.message_user_assigned" or not itsm:
+            return super()._message_auto_subscribe_notify(partner_ids, template)
+        super(HelpdeskTicket, self - itsm)._message_auto_subscribe_notify(
+            partner_ids, template
+        )
+        # As Odoo: nobody told while installing, or when asked not to be.
+        if self.env.context.get("mail_auto_subscribe_no_notify") or (
+            not self.env.registry.ready
+        ):
+            return
+        partners = self.env["res.partner"].browse(partner_ids)
+        for ticket in itsm:
+            ticket._itsm_notify_assignment(partners)
+
+    def _itsm_notify_assignment(self, partners):
+        """Tell ``partners`` (the assignee) that these tickets are theirs,
+        as Odoo tells an assignee (a notification to them, not a message in
+        the chatter), with the editable template "ITSM: ticket assigned" for
+        one ticket or the digest "ITSM: tickets assigned" for several, in
+        each one's language. The digest is rendered on the first ticket and
+        lists them all (``ctx['itsm_assigned_tickets']``)."""
+        if not (self and partners):
+            return
+        template = self.env.ref(
+            "itsm_incident.mail_template_assignment_digest"
+            if len(self) > 1
+            else "itsm_incident.mail_template_assignment",
+            raise_if_not_found=False,
+        )
+        if not template:
+            return
+        template = template.with_context(itsm_assigned_tickets=self)
+        record = self[0]
+        model_description = self.env["ir.model"]._get(self._name).display_name
+        for lang, lang_partners in partners.grouped("lang").items():
+            lang = lang or self.env.lang
+            subject = template._render_field("subject", record.ids, set_lang=lang)
+            body = template._render_field("body_html", record.ids, set_lang=lang)
+            record.with_context(lang=lang).message_notify(
+                partner_ids=lang_partners.ids,
+                subject=subject[record.id],
+                # Rendered from the template's QWeb, escaped there.
+                body=Markup(body[record.id]),
+                record_name=record.display_name,
+                email_layout_xmlid=template.email_layout_xmlid
+                or "mail.mail_notification_layout",
+                model_description=model_description,
             )

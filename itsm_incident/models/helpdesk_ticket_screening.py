@@ -214,7 +214,8 @@ class HelpdeskTicket(models.Model):
 
     def _itsm_start_emergency(self):
         """An urgent mark starts the emergency procedure: the team leader (or
-        the responsible department's manager) gets an activity at once."""
+        the responsible department's manager) gets an activity at once and
+        the editable notice "ITSM: emergency procedure" in their language."""
         if not self:
             return
         activity_type = self.env.ref("itsm_incident.mail_activity_type_emergency")
@@ -225,14 +226,18 @@ class HelpdeskTicket(models.Model):
                 or ticket.user_id
             )
             if responsible:
-                ticket.activity_schedule(
+                ticket._itsm_schedule_with_notice(
+                    responsible,
+                    "itsm_incident.mail_template_emergency",
                     activity_type_id=activity_type.id,
-                    user_id=responsible.id,
                     summary=self.env._("Urgent: start the emergency procedure"),
                 )
 
     def _itsm_route_by_type(self):
-        """Valid declarations go where their type says (S2 §5.4.2)."""
+        """Valid declarations go where their type says (S2 §5.4.2): a service
+        request to the head of the reporter's department (an activity and
+        the editable notice "ITSM: service request to handle"), complaints
+        and security incidents to their teams."""
         request_type = self.env.ref("itsm_incident.mail_activity_type_service_request")
         for ticket in self:
             company = ticket.company_id
@@ -244,9 +249,10 @@ class HelpdeskTicket(models.Model):
                 )
                 if head:
                     ticket.message_subscribe(partner_ids=head.partner_id.ids)
-                    ticket.activity_schedule(
+                    ticket._itsm_schedule_with_notice(
+                        head,
+                        "itsm_incident.mail_template_service_request",
                         activity_type_id=request_type.id,
-                        user_id=head.id,
                         summary=self.env._("Service request to handle"),
                     )
             elif (

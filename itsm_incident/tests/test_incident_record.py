@@ -153,11 +153,13 @@ class TestIncidentRecord(IncidentRecordCase):
         entries = self.ticket._itsm_timeline()[self.ticket.id]
         self.assertEqual(
             [entry["kind"] for entry in entries],
-            ["creation", "change", "change", "message", "note"],
+            ["creation", "note", "change", "change", "message", "note"],
         )
         dates = [entry["date"] for entry in entries]
         self.assertEqual(dates, sorted(dates))
-        screening, handling = entries[1], entries[2]
+        # The urgent mark's notice to the emergency lead (X-1: a note).
+        self.assertIn("start the emergency procedure", entries[1]["body"])
+        screening, handling = entries[2], entries[3]
         self.assertEqual(screening["author"], self.users["agent"].name)
         self.assertEqual(
             screening["changes"],
@@ -170,8 +172,8 @@ class TestIncidentRecord(IncidentRecordCase):
                 {"field": "Stage", "old": "New", "new": "In Progress"},
             ],
         )
-        self.assertIn("An engineer is on the way.", entries[3]["body"])
-        self.assertIn("Toner ordered", entries[4]["body"])
+        self.assertIn("An engineer is on the way.", entries[4]["body"])
+        self.assertIn("Toner ordered", entries[5]["body"])
 
         text = self.render_text(self.ticket)
         for expected in (
@@ -197,8 +199,8 @@ class TestIncidentRecord(IncidentRecordCase):
         one, _timelines = self.count_timeline_queries(self.ticket)
         two, timelines = self.count_timeline_queries(self.ticket | other)
         self.assertEqual(one, two, "the queries do not grow with the tickets")
-        self.assertEqual(len(timelines[self.ticket.id]), 5)
-        self.assertEqual(len(timelines[other.id]), 5)
+        self.assertEqual(len(timelines[self.ticket.id]), 6)
+        self.assertEqual(len(timelines[other.id]), 6)
         timelines = (self.ticket | self.ticket_customer)._itsm_timeline()
         # Created with tracking off: the creation still has its date.
         self.assertEqual(

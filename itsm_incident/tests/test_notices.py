@@ -2,6 +2,10 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tools.safe_eval import safe_eval
+
 from .common import ItsmCase, follow_up
 
 
@@ -94,3 +98,163 @@ class TestNotices(ItsmCase):
         with freeze_time(reported + timedelta(hours=1)):
             self.env["itsm.deadline"]._cron_sweep()
         self.assertEqual(len(self.mails(major, "Major incident")), 1)
+
+
+class TestNoticesToStaff(ItsmCase):
+    """The notices to the staff are editable templates in their reader's
+    language (X-1, issue 12 point 9): the assignment and its digest (INC-7),
+    the emergency procedure's lead (INC-2) and the head who receives a
+    service request (S2 §5.4.2)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(["itsm_incident"], ["zh_CN"])
+        cls.agent = cls.users["agent"]
+        cls.agent.lang = "zh_CN"
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {"name": "Storm", "user_ids": [Command.set(cls.agent.ids)]}
+        )
+        follow_up(cls.env)
+
+    def told(self, user, tickets):
+        """What ``user`` was told about these tickets, newest first."""
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "in", tickets.ids),
+                ("partner_ids", "in", user.partner_id.ids),
+            ]
+        )
+
+    def declare(self, name, **vals):
+        return self.env["helpdesk.ticket"].create(
+            {"name": name, "description": "x", "team_id": self.team.id} | vals
+        )
+
+    def test_the_assignee_is_told_in_their_language(self):
+        ticket = self.declare("打印机卡纸")
+        follow_up(self.env)
+        notice = self.told(self.agent, ticket)
+        self.assertEqual(len(notice), 1)
+        self.assertEqual(notice.message_type, "user_notification")
+        self.assertIn("已分派给您", notice.subject)
+        self.assertIn(ticket.number, notice.body)
+        self.assertNotIn("You have been assigned", notice.subject + notice.body)
+
+    def test_a_storm_is_one_digest_in_the_assignees_language(self):
+        tickets = self.declare("Alert 1") | self.declare("Alert 2")
+        tickets |= self.declare("Alert 3")
+        follow_up(self.env)
+        digest = self.told(self.agent, tickets)
+        self.assertEqual(len(digest), 1)
+        self.assertIn("3", digest.subject)
+        self.assertIn("工单", digest.subject)
+        for ticket in tickets:
+            self.assertIn(ticket.display_name, digest.body)
+
+    def test_the_assignment_notice_is_an_editable_template(self):
+        template = self.env.ref("itsm_incident.mail_template_assignment")
+        template.with_context(lang="en_US").subject = "Yours: {{ object.number }}"
+        template.with_context(lang="zh_CN").subject = "归您处理：{{ object.number }}"
+        ticket = self.declare("Disk full")
+        follow_up(self.env)
+        self.assertEqual(
+            self.told(self.agent, ticket).subject, f"归您处理：{ticket.number}"
+        )
+        # Assigned by hand to an English reader: the same template, at once.
+        resolver = self.users["resolver"]
+        ticket.with_context(tracking_disable=False).user_id = resolver
+        self.assertEqual(self.told(resolver, ticket).subject, f"Yours: {ticket.number}")
+
+    def test_a_plain_team_keeps_odoos_assignment_notice(self):
+        plain = self.env["helpdesk.ticket.team"].create(
+            {"name": "Facilities", "is_itsm": False}
+        )
+        ticket = self.declare("Door jams", team_id=plain.id)
+        resolver = self.users["resolver"]
+        ticket.with_context(tracking_disable=False).user_id = resolver
+        notice = self.told(resolver, ticket)
+        self.assertEqual(len(notice), 1)
+        self.assertIn("You have been assigned to", notice.subject)
+        self.assertNotIn("Priority:", notice.body, "not the ITSM template")
+
+    def test_the_emergency_lead_is_told_once_in_their_language(self):
+        self.team.user_id = self.agent
+        ticket = self.declare("机房断电", urgent=True)
+        activity = ticket.activity_ids.filtered(
+            lambda a: a.activity_type_id
+            == self.env.ref("itsm_incident.mail_activity_type_emergency")
+        )
+        self.assertEqual(activity.user_id, self.agent)
+        notice = self.told(self.agent, ticket)
+        self.assertEqual(len(notice), 1, "the notice, not Odoo's activity mail too")
+        self.assertIn("紧急", notice.subject)
+        self.assertIn(ticket.number, notice.subject)
+        self.assertEqual(
+            notice.subtype_id, self.env.ref("mail.mt_note"), "internal, to the lead"
+        )
+
+    def test_the_lead_marking_urgent_is_not_told_of_it(self):
+        self.team.user_id = self.agent
+        ticket = self.declare("Fire alarm")
+        ticket.with_user(self.agent).urgent = True
+        self.assertTrue(ticket.activity_ids)
+        self.assertFalse(self.told(self.agent, ticket))
+
+    def test_the_department_head_is_told_of_a_service_request(self):
+        head = self.users["department_head"]
+        head.lang = "zh_CN"
+        template = self.env.ref("itsm_incident.mail_template_service_request")
+        ticket = self.declare(
+            "New laptop for the intern",
+            declaration_type="service_request",
+            partner_id=self.users["reporter"].partner_id.id,
+            contact_phone="+86 10 5555 0102",
+        )
+        self.screen(ticket)
+        notice = self.told(head, ticket)
+        self.assertEqual(len(notice), 1)
+        self.assertIn("服务请求", notice.subject)
+        self.assertIn("New laptop for the intern", notice.subject)
+        self.assertIn("+86 10 5555 0102", notice.body)
+        # Deleted by an administrator: the request is still routed, untold.
+        template.unlink()
+        other = self.declare(
+            "Badge for a visitor",
+            declaration_type="service_request",
+            partner_id=self.users["reporter"].partner_id.id,
+            contact_phone="+86 10 5555 0102",
+        )
+        self.screen(other)
+        self.assertTrue(other.activity_ids.filtered(lambda a: a.user_id == head))
+        self.assertFalse(self.told(head, other))
+
+    def test_the_notices_are_listed_for_whoever_may_edit_them(self):
+        """Configuration › Notices lists the suite's templates for those
+        with Odoo's right to edit templates (administrators by default); an
+        ITSM manager without it neither finds the menu nor edits a notice
+        (a template runs code with its sender's rights)."""
+        admin = self.env.ref("base.user_admin")
+        self.assertIn(
+            "itsm_incident.menu_itsm_config_notices", self.visible_menus(admin)
+        )
+        action = self.env.ref("itsm_incident.mail_template_action_itsm")
+        listed = self.env["mail.template"].search(safe_eval(action.domain))
+        for xmlid in (
+            "mail_template_assignment",
+            "mail_template_emergency",
+            "mail_template_improvement_overdue",  # a template of the users
+        ):
+            self.assertIn(self.env.ref(f"itsm_incident.{xmlid}"), listed)
+        self.assertNotIn(self.env.ref("auth_signup.set_password_email"), listed)
+        manager = self.users["manager"]
+        self.assertNotIn(
+            "itsm_incident.menu_itsm_config_notices", self.visible_menus(manager)
+        )
+        template = self.env.ref("itsm_incident.mail_template_assignment")
+        with self.assertRaises(AccessError):
+            template.with_user(
+                manager
+            ).subject = "Leaked: {{ object.env.user.password }}"
