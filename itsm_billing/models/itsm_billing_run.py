@@ -1,0 +1,529 @@
+from datetime import datetime, time
+
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import STEP
+
+RUN_TYPES = [("billing", "Billing"), ("settlement", "Settlement")]
+STATES = [
+    ("draft", "Draft"),
+    ("data_checked", "Data checked"),
+    ("computed", "Computed"),
+    ("checked", "Checked"),
+    ("reviewed", "Reviewed"),
+    ("published", "Published"),
+]
+# The states the run's deadline and its ladder watch: the results are not
+# yet checked.
+OPEN_STATES = ("draft", "data_checked", "computed")
+# Fields only the run's buttons write (through ``_itsm_step_write``).
+WORKFLOW_FIELDS = {
+    "state",
+    "operator_id",
+    "checker_id",
+    "checked_date",
+    "reviewer_id",
+    "reviewed_date",
+    "published_date",
+    "data_checked_date",
+    "computed_date",
+    "progress",
+}
+# Fields that define what a run bills: fixed once it left the draft.
+SCOPE_FIELDS = {"run_type", "period_start", "company_id"}
+# Default days of the month (after the month billed) before which a run must
+# be finished (S4 出账结算 时限: the 2nd and the 10th, at 00:00).
+DUE_DAYS = {"billing": 2, "settlement": 10}
+
+OPERATOR = "itsm_billing.group_itsm_billing_operator"
+CHECKER = "itsm_billing.group_itsm_billing_checker"
+SUPERVISOR = "itsm_billing.group_itsm_billing_supervisor"
+
+
+class ItsmBillingRun(models.Model):
+    """A monthly billing (出账) or settlement (结算) run of a company
+    (BIL-2 … BIL-6, S4 出账结算管理流程): data check → run (rating,
+    aggregation, draft invoices) → four-eyes check of the results (the
+    checker is not the operator; the check report ticked item by item and
+    signed) → supervisor review → publication (invoices posted).
+
+    The state changes only through the ``action_*`` buttons, which check
+    the order of the steps and the user's groups; ``write`` refuses any
+    other change of the workflow fields, and record rules keep published
+    runs as they are. The run's deadline (the 2nd, or the 10th, at 00:00)
+    is a tracked deadline on the escalation ladder (BIL-5)."""
+
+    _name = "itsm.billing.run"
+    _description = "ITSM Billing Run"
+    _inherit = ["mail.thread", "mail.activity.mixin", "itsm.escalation.mixin"]
+    _order = "period_start desc, run_type, attempt desc, id desc"
+    # Everyone who reads a run may discuss it, published or not.
+    _mail_post_access = "read"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    run_type = fields.Selection(
+        RUN_TYPES,
+        string="Kind",
+        required=True,
+        default="billing",
+        tracking=True,
+        index=True,
+    )
+    period_start = fields.Date(
+        string="Month",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1)
+        - relativedelta(months=1),
+        help="The first day of the natural month billed.",
+    )
+    period_end = fields.Date(compute="_compute_period_end", store=True)
+    attempt = fields.Integer(
+        readonly=True,
+        default=1,
+        help="Runs of the same month and kind are numbered 1, 2…",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        STATES, required=True, default="draft", readonly=True, tracking=True, index=True
+    )
+    operator_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        help="Who runs it (数据管理岗位): cannot check it.",
+    )
+    checker_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        tracking=True,
+        help="Who checked the results and signed the check report.",
+    )
+    reviewer_id = fields.Many2one(
+        "res.users", string="Reviewed by", readonly=True, tracking=True
+    )
+    data_checked_date = fields.Datetime(string="Data checked on", readonly=True)
+    computed_date = fields.Datetime(string="Computed on", readonly=True)
+    checked_date = fields.Datetime(string="Signed on", readonly=True)
+    reviewed_date = fields.Datetime(string="Reviewed on", readonly=True)
+    published_date = fields.Datetime(string="Published on", readonly=True)
+    progress = fields.Float(readonly=True, help="Share of the invoices made.")
+    move_ids = fields.One2many(
+        "account.move", "itsm_billing_run_id", string="Invoices", readonly=True
+    )
+    item_ids = fields.One2many("itsm.billing.item", "run_id", readonly=True)
+    check_item_ids = fields.One2many(
+        "itsm.billing.check.item",
+        "run_id",
+        string="Data checks",
+        domain=[("check_type", "=", "auto")],
+    )
+    report_item_ids = fields.One2many(
+        "itsm.billing.check.item",
+        "run_id",
+        string="Check report",
+        domain=[("check_type", "=", "manual")],
+    )
+    item_count = fields.Integer(compute="_compute_totals")
+    invoice_count = fields.Integer(compute="_compute_totals")
+    amount_total = fields.Monetary(string="Total (untaxed)", compute="_compute_totals")
+    anomaly_count = fields.Integer(
+        compute="_compute_anomaly_count",
+        help="Items the blocking data checks found.",
+    )
+    note = fields.Html()
+
+    _sql_constraints = [
+        (
+            "attempt_unique",
+            "unique(company_id, run_type, period_start, attempt)",
+            "A month has one run of each number per kind and company.",
+        ),
+    ]
+
+    @api.depends("run_type", "period_start", "attempt")
+    def _compute_name(self):
+        labels = dict(self._fields["run_type"]._description_selection(self.env))
+        for run in self:
+            run.name = (
+                f"{labels.get(run.run_type, '')} "
+                f"{run.period_start.strftime('%Y-%m') if run.period_start else ''}"
+                f" #{run.attempt}"
+            )
+
+    @api.depends("period_start")
+    def _compute_period_end(self):
+        for run in self:
+            run.period_end = run.period_start and (
+                run.period_start + relativedelta(months=1, days=-1)
+            )
+
+    def _compute_totals(self):
+        items = self.env["itsm.billing.item"]._read_group(
+            [("run_id", "in", self.ids)],
+            ["run_id"],
+            ["__count", "amount:sum"],
+        )
+        by_run = {run.id: (count, amount) for run, count, amount in items}
+        moves = dict(
+            self.env["account.move"]._read_group(
+                [("itsm_billing_run_id", "in", self.ids)],
+                ["itsm_billing_run_id"],
+                ["__count"],
+            )
+        )
+        for run in self:
+            run.item_count, run.amount_total = by_run.get(run.id, (0, 0.0))
+            run.invoice_count = moves.get(run, 0)
+
+    @api.depends("check_item_ids.found_count", "check_item_ids.blocking")
+    def _compute_anomaly_count(self):
+        for run in self:
+            run.anomaly_count = sum(
+                run.check_item_ids.filtered("blocking").mapped("found_count")
+            )
+
+    @api.constrains("period_start")
+    def _check_period_start(self):
+        for run in self:
+            if run.period_start.day != 1:
+                raise ValidationError(
+                    self.env._("A run bills a natural month: it starts on its 1st.")
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.user.has_group(OPERATOR):
+            raise AccessError(self.env._("Only billing operators start runs."))
+        for vals in vals_list:
+            if WORKFLOW_FIELDS & set(vals) - {"operator_id"}:
+                raise UserError(self.env._("A new run starts as a draft."))
+            vals["operator_id"] = self.env.user.id
+            period_start = fields.Date.to_date(
+                vals.get("period_start")
+                or self.default_get(["period_start"])["period_start"]
+            )
+            company = self.env.company
+            # sudo: the numbering sees every run of the month, readable or not.
+            existing = (
+                self.sudo()
+                .with_context(active_test=False)
+                .search(
+                    [
+                        ("company_id", "=", vals.get("company_id", company.id)),
+                        ("run_type", "=", vals.get("run_type", "billing")),
+                        ("period_start", "=", period_start),
+                    ]
+                )
+            )
+            if existing:
+                raise UserError(
+                    self.env._(
+                        "%s already bills this month: a new run of the same month "
+                        "follows a challenge and rollback of the previous one.",
+                        existing[0].display_name,
+                    )
+                )
+            vals["attempt"] = len(existing) + 1
+        runs = super().create(vals_list)
+        runs._itsm_deadline_start()
+        return runs
+
+    def write(self, vals):
+        if WORKFLOW_FIELDS & set(vals) and (
+            self.env.context.get("itsm_billing_step") is not STEP
+        ):
+            raise UserError(
+                self.env._(
+                    "A run's state and its operator, checker and reviewer change "
+                    "through its buttons only."
+                )
+            )
+        if SCOPE_FIELDS & set(vals) and self.filtered(lambda r: r.state != "draft"):
+            raise UserError(
+                self.env._(
+                    "The kind, month and company of a run are fixed once its data "
+                    "is checked."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._("Runs are never deleted: their history stays auditable.")
+        )
+
+    # ------------------------------------------------------------------
+    # The steps
+    # ------------------------------------------------------------------
+
+    def _itsm_step_check(self, states, group, step):
+        """Refuse ``step`` (its label) unless every run is in one of
+        ``states`` and the user is in ``group``."""
+        if not self.env.user.has_group(group):
+            raise AccessError(
+                self.env._(
+                    "%(step)s: you are not a %(group)s.",
+                    step=step,
+                    group=self.env.ref(group).name,
+                )
+            )
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for run in self:
+            if run.state not in states:
+                raise UserError(
+                    self.env._(
+                        "%(step)s is not possible on %(run)s: it is %(state)s; "
+                        "it must be %(allowed)s.",
+                        step=step,
+                        run=run.display_name,
+                        state=labels[run.state],
+                        allowed=self.env._(" or ").join(labels[s] for s in states),
+                    )
+                )
+
+    def _itsm_step_write(self, vals):
+        return self.with_context(itsm_billing_step=STEP).write(vals)
+
+    def _itsm_check_other_person(self, step, *fields_):
+        """Four eyes: the user did none of the run's earlier steps."""
+        for run in self:
+            for field in fields_:
+                if run[field] == self.env.user:
+                    raise UserError(
+                        self.env._(
+                            "%(step)s on %(run)s: you are its %(role)s; someone "
+                            "else must do it (four eyes).",
+                            step=step,
+                            run=run.display_name,
+                            role=self._fields[field].get_description(self.env)[
+                                "string"
+                            ],
+                        )
+                    )
+
+    def action_check_data(self):
+        """Collect the month's billable items and run the automatic data
+        checks; without blocking findings the run may go on."""
+        step = self.env._("The data check")
+        self._itsm_step_check(("draft", "data_checked"), OPERATOR, step)
+        for run in self:
+            run._itsm_collect_items()
+            findings = run._itsm_run_data_checks()
+            state = "draft" if findings else "data_checked"
+            run._itsm_step_write(
+                {
+                    "state": state,
+                    "operator_id": self.env.user.id,
+                    "data_checked_date": fields.Datetime.now(),
+                }
+            )
+            run.message_post(
+                body=self.env._(
+                    "Data check: %(items)s items, %(findings)s found by the "
+                    "blocking checks.",
+                    items=run._itsm_period_item_count(),
+                    findings=findings,
+                )
+            )
+        return True
+
+    def action_run(self):
+        """Rate the checked items and make the draft invoices; the results
+        then wait for the four-eyes check."""
+        step = self.env._("The run")
+        self._itsm_step_check(("data_checked",), OPERATOR, step)
+        for run in self:
+            run._itsm_check_eligible_checker()
+            if run._itsm_run_data_checks():
+                raise UserError(
+                    self.env._(
+                        "The data of %s changed since it was checked and the "
+                        "checks now find anomalies: check the data again.",
+                        run.display_name,
+                    )
+                )
+            run._itsm_rate()
+            run._itsm_make_invoices()
+            run._itsm_create_report_items()
+            run._itsm_step_write(
+                {
+                    "state": "computed",
+                    "operator_id": self.env.user.id,
+                    "computed_date": fields.Datetime.now(),
+                    "progress": 100.0,
+                }
+            )
+            run.message_post(
+                body=self.env._(
+                    "Run computed: %(invoices)s draft invoices, %(items)s items, "
+                    "total %(total)s.",
+                    invoices=run.invoice_count,
+                    items=run.item_count,
+                    total=run.amount_total,
+                )
+            )
+        return True
+
+    def action_sign(self):
+        """The checker signs the check report, every item ticked (BIL-4)."""
+        step = self.env._("Signing the check report")
+        self._itsm_step_check(("computed",), CHECKER, step)
+        self._itsm_check_other_person(step, "operator_id")
+        for run in self:
+            missing = run.report_item_ids.filtered(lambda i: not i.done)
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Tick every item of the check report of %(run)s before "
+                        "signing it; not yet: %(items)s.",
+                        run=run.display_name,
+                        items=", ".join(missing.mapped("name")),
+                    )
+                )
+        self._itsm_step_write(
+            {
+                "state": "checked",
+                "checker_id": self.env.user.id,
+                "checked_date": fields.Datetime.now(),
+            }
+        )
+        self._itsm_deadline_stop()
+        for run in self:
+            run.message_post(
+                body=self.env._("Check report signed by %s.", self.env.user.name)
+            )
+        return True
+
+    def action_review(self):
+        """The supervisor confirms the results and reports (BIL-6)."""
+        step = self.env._("The supervisor's review")
+        self._itsm_step_check(("checked",), SUPERVISOR, step)
+        self._itsm_check_other_person(step, "operator_id", "checker_id")
+        self._itsm_step_write(
+            {
+                "state": "reviewed",
+                "reviewer_id": self.env.user.id,
+                "reviewed_date": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def action_publish(self):
+        """Publish the results: the invoices are posted (BIL-6)."""
+        step = self.env._("Publication")
+        self._itsm_step_check(("reviewed",), SUPERVISOR, step)
+        self._itsm_check_other_person(step, "operator_id", "checker_id")
+        for run in self:
+            run._itsm_post_invoices()
+        self._itsm_step_write(
+            {"state": "published", "published_date": fields.Datetime.now()}
+        )
+        for run in self:
+            run.message_post(
+                body=self.env._("Published: %s invoices posted.", run.invoice_count)
+            )
+        return True
+
+    def action_open_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action.update(
+            domain=[("itsm_billing_run_id", "=", self.id)],
+            context={"create": False, "default_move_type": "out_invoice"},
+        )
+        return action
+
+    def action_open_items(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "itsm_billing.itsm_billing_item_action"
+        )
+        action["domain"] = self._itsm_item_domain()
+        return action
+
+    def _itsm_check_eligible_checker(self):
+        """A run's results must find a checker who is not its operator (the
+        maker–checker rule: no request without an eligible checker)."""
+        self.ensure_one()
+        checkers = (
+            self.env.ref(CHECKER)
+            .sudo()
+            .users.filtered(lambda u: u.active and self.company_id in u.company_ids)
+        )
+        if not checkers - self.env.user:
+            raise UserError(
+                self.env._(
+                    "Nobody but you can check %s: give another user the Billing "
+                    "Checker role first.",
+                    self.display_name,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # The deadline on the ladder (BIL-5)
+    # ------------------------------------------------------------------
+
+    def _itsm_due_moment(self):
+        """00:00 on the due day (2nd or 10th, settings) of the month after
+        the one billed, in the 24 × 7 calendar's time zone (UTC, naive)."""
+        self.ensure_one()
+        calendar = self.env.ref("itsm_incident.calendar_24x7")
+        # sudo: a setting every run's deadline depends on.
+        day = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(f"itsm_billing.{self.run_type}_due_day", DUE_DAYS[self.run_type])
+        )
+        due = self.period_start + relativedelta(months=1, day=day)
+        local = pytz.timezone(calendar.tz or "UTC").localize(
+            datetime.combine(due, time.min)
+        )
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _itsm_deadline_targets(self):
+        self.ensure_one()
+        start = (
+            self._itsm_deadline_clocks([self.run_type]).started_at
+            or fields.Datetime.now()
+        )
+        minutes = max((self._itsm_due_moment() - start).total_seconds() / 60, 0.0)
+        calendar = self.env.ref("itsm_incident.calendar_24x7")
+        return {self.run_type: (minutes, calendar, False)}
+
+    @api.model
+    def _itsm_escalation_scope(self, rule):
+        return [("state", "in", OPEN_STATES)]
+
+    def _itsm_escalation_responsible(self):
+        return {run.id: run.operator_id for run in self if run.operator_id}
+
+    def _itsm_escalation_org_chart_fallback(self, kind):
+        # The billing supervisors stand in for an operator with no one above
+        # them in the org chart.
+        if kind not in ("supervisor", "department_manager"):
+            return super()._itsm_escalation_org_chart_fallback(kind)
+        # sudo: who the supervisors are decides who hears of a late run.
+        partners = self.env.ref(SUPERVISOR).sudo().users.partner_id
+        return {run.id: partners for run in self}
+
+    def _itsm_escalation_customers(self):
+        return {run.id: self.env["res.partner"] for run in self}
+
+    def _itsm_escalation_services(self):
+        return {run.id: self.env["itsm.service"] for run in self}
