@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError
+from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import ItsmCase, follow_up
@@ -100,6 +101,9 @@ class TestNotices(ItsmCase):
         self.assertEqual(len(self.mails(major, "Major incident")), 1)
 
 
+# After the installation: as Odoo's, the assignment notices wait for a ready
+# registry (none while modules are being installed).
+@tagged("post_install", "-at_install")
 class TestNoticesToStaff(ItsmCase):
     """The notices to the staff are editable templates in their reader's
     language (X-1, issue 12 point 9): the assignment and its digest (INC-7),
