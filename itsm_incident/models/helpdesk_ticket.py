@@ -329,6 +329,14 @@ class HelpdeskTicket(models.Model):
     # Helpers
     # ------------------------------------------------------------------
 
+    def _itsm_check_linkable(self):
+        """Refuse linking these tickets to a record when the current user
+        may not read them: the link would be read back with the ticket's
+        name (security review M7). Code acting for the system (sudo) links
+        what it computed."""
+        if not self.env.su:
+            self.check_access("read")
+
     @api.model
     def _itsm_check_desk_classification(self, vals):
         """The desk classifies (S2 §5.4.3): impact, priority and grade are

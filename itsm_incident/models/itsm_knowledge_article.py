@@ -112,6 +112,11 @@ class ItsmKnowledgeArticle(models.Model):
         for article in self:
             article.usage_count = counts.get(article._origin.id, 0)
 
+    @api.constrains("ticket_id")
+    def _check_ticket_readable(self):
+        # Only a ticket the user may read (security review M7).
+        self.ticket_id._itsm_check_linkable()
+
     @api.model_create_multi
     def create(self, vals_list):
         if any(vals.get("state", "draft") != "draft" for vals in vals_list):
