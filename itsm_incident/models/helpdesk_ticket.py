@@ -28,6 +28,9 @@ DESK_CLASSIFICATION = frozenset(
         "priority_override_reason",
         "grade",
         "is_major",
+        # A fault calls the fault ladder, texts included (security review
+        # L6): P1/P2 and alerts are faults, the desk marks the others.
+        "is_fault",
     }
 )
 

@@ -7,6 +7,10 @@ ARTICLE_STATES = [
     ("published", "Published"),
     ("archived", "Archived"),
 ]
+# A search uses the first words of what was typed, each cut to a length
+# (security review L7): every word costs four ``ilike``, two on HTML.
+SEARCH_MAX_WORDS = 8
+SEARCH_MAX_WORD_LENGTH = 64
 
 
 class ItsmKnowledgeArticle(models.Model):
@@ -194,11 +198,13 @@ class ItsmKnowledgeArticle(models.Model):
     def _itsm_search_domain(self, text, category_id=None):
         """Articles holding every word of ``text`` in their title, keywords,
         symptom or solution (in the user's language), in the category or
-        below it."""
+        below it. Only the first ``SEARCH_MAX_WORDS`` words count, each cut
+        to ``SEARCH_MAX_WORD_LENGTH`` characters."""
         domain = []
         if category_id:
             domain.append(("category_id", "child_of", category_id))
-        for word in (text or "").split():
+        words = (text or "").split()[:SEARCH_MAX_WORDS]
+        for word in (word[:SEARCH_MAX_WORD_LENGTH] for word in words):
             domain += [
                 "|",
                 "|",

@@ -1,8 +1,9 @@
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 
 from odoo.addons.itsm_incident.models.helpdesk_ticket_stamps import SYSTEM_FIELDS
@@ -268,3 +269,172 @@ class TestSecurityReview(ItsmCase):
         with freeze_time(utc(2026, 11, 23, 10, 30)):
             Deadline._cron_sweep()
         self.assertEqual(live.breached_at, utc(2026, 11, 23, 10, 0))
+
+    # ------------------------------------------------------------------
+    # L2 — clocks and service levels stay in their company
+    # ------------------------------------------------------------------
+
+    def test_l2_another_companys_employee_reads_no_clock_or_service_level(self):
+        other = self.env["res.company"].create({"name": "Other Bank"})
+        outsider = new_test_user(
+            self.env,
+            login="test_outsider",
+            groups="base.group_user",
+            company_id=other.id,
+            company_ids=[other.id],
+        )
+        colleague = new_test_user(self.env, login="test_colleague")
+        clock = self.env["itsm.deadline"]._start(
+            self.ticket_reporter,
+            "resolution",
+            60,
+            office_calendar(self.env, "Office"),
+            start=utc(2026, 11, 23, 9, 0),
+        )
+        self.assertEqual(clock.company_id, self.ticket_reporter.company_id)
+        level = self.env["itsm.service.level"].create(
+            {
+                "name": "Gold",
+                "partner_ids": [(4, self.portal_company.id)],
+            }
+        )
+        for model, record in (("itsm.deadline", clock), ("itsm.service.level", level)):
+            with self.subTest(model=model):
+                Model = self.env[model]
+                self.assertIn(record, Model.with_user(colleague).search([]))
+                self.assertNotIn(record, Model.with_user(outsider).search([]))
+                with self.assertRaises(AccessError):
+                    record.with_user(outsider).read(["display_name"])
+
+    # ------------------------------------------------------------------
+    # L3 — a customer's service level is the ITSM manager's
+    # ------------------------------------------------------------------
+
+    def test_l3_only_an_itsm_manager_sets_a_customers_service_level(self):
+        level = self.env["itsm.service.level"].create({"name": "Gold"})
+        contact_creator = new_test_user(
+            self.env,
+            login="test_contact_creator",
+            groups="base.group_user,base.group_partner_manager",
+        )
+        customer = self.portal_company.with_user(contact_creator)
+        customer.phone = "+86 21 5555 0199"  # contacts stay theirs to edit
+        for role_user in (contact_creator, self.users["agent"]):
+            with self.subTest(user=role_user.login), self.assertRaises(AccessError):
+                self.portal_company.with_user(role_user).write(
+                    {"itsm_service_level_id": level.id}
+                )
+        self.assertFalse(self.portal_company.itsm_service_level_id)
+        self.users["manager"].groups_id |= self.env.ref("base.group_partner_manager")
+        self.portal_company.with_user(
+            self.users["manager"]
+        ).itsm_service_level_id = level
+        self.assertEqual(self.portal_company.itsm_service_level_id, level)
+
+    # ------------------------------------------------------------------
+    # L4 — a personal leave does not clear every worker's caches
+    # ------------------------------------------------------------------
+
+    def test_l4_only_calendar_leaves_clear_the_caches(self):
+        registry = self.env.registry
+        resource = self.employees["reporter"].resource_id
+        Leave = self.env["resource.calendar.leaves"]
+        with patch.object(type(registry), "clear_cache") as cleared:
+            own = Leave.with_user(self.users["reporter"]).create(
+                {
+                    "name": "Dentist",
+                    "resource_id": resource.id,
+                    "date_from": "2026-11-23 01:00:00",
+                    "date_to": "2026-11-23 03:00:00",
+                }
+            )
+            own.name = "Dentist, again"
+            own.unlink()
+            self.assertFalse(cleared.called, "a person's leave")
+            holiday = Leave.create(
+                {
+                    "name": "Company day",
+                    "calendar_id": self.env.company.resource_calendar_id.id,
+                    "date_from": "2026-11-24 00:00:00",
+                    "date_to": "2026-11-24 23:00:00",
+                }
+            )
+            self.assertTrue(cleared.called, "a calendar's leave")
+            cleared.reset_mock()
+            holiday.name = "Company day off"
+            self.assertTrue(cleared.called)
+
+    # ------------------------------------------------------------------
+    # L5 — a recorded spot check stays
+    # ------------------------------------------------------------------
+
+    def test_l5_supervisor_cannot_rewrite_or_delete_a_recorded_check(self):
+        Round = self.env["itsm.supervision.round"].with_user(self.users["supervisor"])
+        spot_check = Round.create(
+            {
+                "name": "October",
+                "date_from": date(2026, 10, 1),
+                "date_to": date(2026, 10, 31),
+            }
+        )
+        check = (
+            self.env["itsm.supervision.check"]
+            .with_user(self.users["supervisor"])
+            .create({"round_id": spot_check.id, "ticket_id": self.ticket_other.id})
+        )
+        check.action_done()  # no items: nothing to judge
+        self.assertEqual(check.user_id, self.users["supervisor"])
+        for vals in (
+            {"state": "todo"},
+            {"user_id": self.users["manager"].id},
+            {"date_checked": "2026-10-01"},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                check.write(vals)
+        self.assertEqual(check.state, "done")
+        with self.assertRaises(AccessError):
+            spot_check.write({"state": "done"})
+        self.assertEqual(spot_check.state, "draft")
+        with self.assertRaises(UserError):
+            spot_check.unlink()
+        self.assertTrue(check.exists())
+        # A spot check without a recorded check is still the supervisor's.
+        Round.create(
+            {
+                "name": "Nov",
+                "date_from": date(2026, 11, 1),
+                "date_to": date(2026, 11, 30),
+            }
+        ).unlink()
+
+    # ------------------------------------------------------------------
+    # L6 — a customer does not call the fault ladder
+    # ------------------------------------------------------------------
+
+    def test_l6_a_customer_does_not_mark_a_fault(self):
+        # As the portal form creates it: with sudo, for the portal user.
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.users["portal"])
+            .sudo()
+            .create(
+                {
+                    "name": "Tills slow",
+                    "description": "x",
+                    "partner_id": self.users["portal"].partner_id.id,
+                    "urgency": "low",
+                    "is_fault": True,
+                }
+            )
+        )
+        self.assertFalse(ticket.is_fault)
+
+    # ------------------------------------------------------------------
+    # L7 — a knowledge search is bounded
+    # ------------------------------------------------------------------
+
+    def test_l7_a_knowledge_search_uses_the_first_words_only(self):
+        Article = self.env["itsm.knowledge.article"]
+        domain = Article._itsm_search_domain(" ".join(["printer"] * 500 + ["x" * 999]))
+        self.assertEqual(len([leaf for leaf in domain if leaf == "|"]), 3 * 8)
+        self.assertTrue(all(len(leaf[2]) <= 64 for leaf in domain if leaf != "|"))
