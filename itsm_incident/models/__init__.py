@@ -70,4 +70,8 @@ from . import itsm_kpi_dashboard
 from . import itsm_sms_trace
 from . import sms_sms
 from . import helpdesk_ticket_service
+
+# Outermost on the ticket: system-stamped fields refused before anything
+# else runs (security review M5).
+from . import helpdesk_ticket_stamps
 from . import itsm_demo_history

@@ -28,6 +28,9 @@ DESK_CLASSIFICATION = frozenset(
         "priority_override_reason",
         "grade",
         "is_major",
+        # A fault calls the fault ladder, texts included (security review
+        # L6): P1/P2 and alerts are faults, the desk marks the others.
+        "is_fault",
     }
 )
 
@@ -328,6 +331,14 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+
+    def _itsm_check_linkable(self):
+        """Refuse linking these tickets to a record when the current user
+        may not read them: the link would be read back with the ticket's
+        name (security review M7). Code acting for the system (sudo) links
+        what it computed."""
+        if not self.env.su:
+            self.check_access("read")
 
     @api.model
     def _itsm_check_desk_classification(self, vals):

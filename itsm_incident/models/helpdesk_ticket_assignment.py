@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, create_index
 
 
@@ -166,7 +166,8 @@ class HelpdeskTicket(models.Model):
             for ticket in self.filtered(
                 lambda t: t.user_id and t.user_id.id != vals["user_id"]
             ):
-                ticket.reassignment_count += 1
+                # sudo: the count is the system's (helpdesk_ticket_stamps.py).
+                ticket.sudo().reassignment_count += 1
 
     # ------------------------------------------------------------------
     # Actions
@@ -174,17 +175,24 @@ class HelpdeskTicket(models.Model):
 
     def action_acknowledge(self):
         """The handler takes the ticket: records the response time. Only a
-        screened ticket (INC-2)."""
+        screened ticket (INC-2), only by the people who handle tickets."""
+        if not self.env.user.has_group("itsm_incident.group_itsm_resolver"):
+            raise AccessError(
+                self.env._("Only the people who handle tickets acknowledge them.")
+            )
         self._itsm_check_screened()
         to_acknowledge = self.filtered(lambda t: not t.acknowledged_date)
         if not to_acknowledge:
             raise UserError(self.env._("These tickets are already acknowledged."))
         now = fields.Datetime.now()
+        # sudo: the stamps are the system's (helpdesk_ticket_stamps.py); the
+        # handler may write these tickets (checked).
+        to_acknowledge.check_access("write")
         for ticket in to_acknowledge:
             vals = {"acknowledged_date": now, "acknowledged_by_id": self.env.uid}
             if not ticket.user_id:
                 vals["user_id"] = self.env.uid
-            ticket.write(vals)
+            ticket.sudo().write(vals)
         # The reporter hears that someone is on it (a user action on a few
         # tickets: one post each).
         template = self.env.ref("itsm_incident.mail_template_acknowledged")

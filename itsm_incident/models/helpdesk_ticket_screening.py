@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 DECLARATION_TYPES = [
@@ -38,6 +38,7 @@ class HelpdeskTicket(models.Model):
         string="Screening",
         required=True,
         default="to_screen",
+        readonly=True,
         tracking=True,
         index=True,
         copy=False,
@@ -158,7 +159,10 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     def action_screen_valid(self):
-        """Screening (申报甄别): a valid declaration, routed by its type."""
+        """Screening (申报甄别): a valid declaration, routed by its type. The
+        service desk screens."""
+        if not self.env.user.has_group("itsm_incident.group_itsm_agent"):
+            raise AccessError(self.env._("Only the service desk screens declarations."))
         for ticket in self:
             if ticket.screening_state != "to_screen":
                 raise UserError(
@@ -175,7 +179,10 @@ class HelpdeskTicket(models.Model):
                         missing=", ".join(missing),
                     )
                 )
-        self.write({"screening_state": "valid"})
+        # sudo: the outcome is the system's (helpdesk_ticket_stamps.py); the
+        # desk may write these tickets (checked).
+        self.check_access("write")
+        self.sudo().write({"screening_state": "valid"})
         self._itsm_route_by_type()
         return True
 

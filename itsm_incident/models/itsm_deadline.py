@@ -56,6 +56,11 @@ class ItsmDeadline(models.Model):
         DEADLINE_KINDS, required=True, readonly=True, help="What must happen."
     )
     name = fields.Char(compute="_compute_name", help="The kind, as users read it.")
+    # The record's company, for the company rule (security review L2); empty
+    # for a record without one.
+    company_id = fields.Many2one(
+        "res.company", readonly=True, index="btree_not_null", ondelete="cascade"
+    )
     calendar_id = fields.Many2one("resource.calendar", required=True)
     target_minutes = fields.Float(
         string="Target (working minutes)",
@@ -263,10 +268,12 @@ class ItsmDeadline(models.Model):
             if warn_share
             else False
         )
+        has_company = "company_id" in records._fields
         return [
             {
                 "res_model": records._name,
                 "res_id": record.id,
+                "company_id": record.company_id.id if has_company else False,
                 "kind": kind,
                 "calendar_id": calendar.id,
                 "target_minutes": target_minutes,

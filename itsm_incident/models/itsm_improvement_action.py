@@ -110,6 +110,11 @@ class ItsmImprovementAction(models.Model):
         if self.ticket_id.problem_id and not self.problem_id:
             self.problem_id = self.ticket_id.problem_id
 
+    @api.constrains("ticket_id")
+    def _check_ticket_readable(self):
+        # Only a ticket the user may read (security review M7).
+        self.ticket_id._itsm_check_linkable()
+
     @api.model_create_multi
     def create(self, vals_list):
         actions = super().create(vals_list)

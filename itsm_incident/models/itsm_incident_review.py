@@ -5,12 +5,10 @@ from odoo.tools import html2plaintext
 REVIEW_STATES = [("draft", "Draft"), ("approved", "Approved")]
 # What a review report must say before it is approved (S1 §3.5.1).
 REQUIRED_SECTIONS = ("cause", "process", "result", "lessons")
-EDITABLE_WHEN_APPROVED = {
-    "state",
-    "approved_by_id",
-    "approved_date",
-    "message_main_attachment_id",
-}
+# Changed only by action_approve and action_reset_to_draft, which check who
+# may (security review H5): refused in a plain create or write.
+APPROVAL_FIELDS = {"state", "approved_by_id", "approved_date"}
+EDITABLE_WHEN_APPROVED = APPROVAL_FIELDS | {"message_main_attachment_id"}
 
 
 class ItsmIncidentReview(models.Model):
@@ -93,7 +91,20 @@ class ItsmIncidentReview(models.Model):
                 review.ticket_id, actions.browse()
             )
 
+    @api.constrains("ticket_id")
+    def _check_ticket_readable(self):
+        # Only a ticket the user may read (security review M7).
+        self.ticket_id._itsm_check_linkable()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("state", "draft") != "draft" or vals.get("approved_by_id"):
+                self._itsm_check_approval_write(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._itsm_check_approval_write(vals)
         if set(vals) - EDITABLE_WHEN_APPROVED and self.filtered(
             lambda r: r.state == "approved"
         ):
@@ -130,7 +141,10 @@ class ItsmIncidentReview(models.Model):
                         missing=", ".join(missing),
                     )
                 )
-        self.write(
+        # sudo: the approval is this action's to record (the guard of
+        # write); the approver may write these reviews (checked).
+        self.check_access("write")
+        self.sudo().write(
             {
                 "state": "approved",
                 "approved_by_id": self.env.uid,
@@ -152,8 +166,23 @@ class ItsmIncidentReview(models.Model):
             raise UserError(
                 self.env._("The incident is closed: its review report stays approved.")
             )
-        self.write({"state": "draft", "approved_by_id": False, "approved_date": False})
+        # sudo: the reset is this action's to record (the guard of write);
+        # the manager may write these reviews (checked).
+        self.check_access("write")
+        self.sudo().write(
+            {"state": "draft", "approved_by_id": False, "approved_date": False}
+        )
         return True
+
+    @api.model
+    def _itsm_check_approval_write(self, vals):
+        if APPROVAL_FIELDS & set(vals) and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "A review report is approved or reset to draft only with its "
+                    "buttons (Approve, Reset to Draft)."
+                )
+            )
 
     def _missing_sections(self):
         self.ensure_one()

@@ -7,6 +7,10 @@ ARTICLE_STATES = [
     ("published", "Published"),
     ("archived", "Archived"),
 ]
+# A search uses the first words of what was typed, each cut to a length
+# (security review L7): every word costs four ``ilike``, two on HTML.
+SEARCH_MAX_WORDS = 8
+SEARCH_MAX_WORD_LENGTH = 64
 
 
 class ItsmKnowledgeArticle(models.Model):
@@ -112,6 +116,11 @@ class ItsmKnowledgeArticle(models.Model):
         for article in self:
             article.usage_count = counts.get(article._origin.id, 0)
 
+    @api.constrains("ticket_id")
+    def _check_ticket_readable(self):
+        # Only a ticket the user may read (security review M7).
+        self.ticket_id._itsm_check_linkable()
+
     @api.model_create_multi
     def create(self, vals_list):
         if any(vals.get("state", "draft") != "draft" for vals in vals_list):
@@ -189,11 +198,13 @@ class ItsmKnowledgeArticle(models.Model):
     def _itsm_search_domain(self, text, category_id=None):
         """Articles holding every word of ``text`` in their title, keywords,
         symptom or solution (in the user's language), in the category or
-        below it."""
+        below it. Only the first ``SEARCH_MAX_WORDS`` words count, each cut
+        to ``SEARCH_MAX_WORD_LENGTH`` characters."""
         domain = []
         if category_id:
             domain.append(("category_id", "child_of", category_id))
-        for word in (text or "").split():
+        words = (text or "").split()[:SEARCH_MAX_WORDS]
+        for word in (word[:SEARCH_MAX_WORD_LENGTH] for word in words):
             domain += [
                 "|",
                 "|",

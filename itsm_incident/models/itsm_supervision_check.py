@@ -1,7 +1,9 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 CHECK_STATES = [("todo", "To Check"), ("done", "Checked")]
+# Stamped by action_done only (security review L5).
+RECORD_FIELDS = {"state", "user_id", "date_checked"}
 
 
 class ItsmSupervisionCheck(models.Model):
@@ -99,6 +101,20 @@ class ItsmSupervisionCheck(models.Model):
                 check.action_ids.filtered(lambda a: a.state == "open")
             )
 
+    @api.constrains("ticket_id")
+    def _check_ticket_readable(self):
+        # Only a ticket the user may read (security review M7).
+        self.ticket_id._itsm_check_linkable()
+
+    def write(self, vals):
+        # Who checked, when, and that it is recorded: the action's stamps
+        # (security review L5).
+        if RECORD_FIELDS & set(vals) and not self.env.su:
+            raise AccessError(
+                self.env._("A check is recorded only with its Record Check button.")
+            )
+        return super().write(vals)
+
     def action_done(self):
         """Record the check: every item judged; a failed item needs a
         finding, an owner and a deadline, and becomes a rectification action."""
@@ -128,7 +144,10 @@ class ItsmSupervisionCheck(models.Model):
         )
         for line, action in zip(failed, actions, strict=True):
             line.action_id = action
-        self.write(
+        # sudo: the stamps are this action's (the write guard); the
+        # supervisor may write these checks (checked).
+        self.check_access("write")
+        self.sudo().write(
             {
                 "state": "done",
                 "user_id": self.env.user.id,

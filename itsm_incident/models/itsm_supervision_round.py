@@ -2,7 +2,7 @@ import random
 from datetime import datetime, time, timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 ROUND_STATES = [("draft", "Draft"), ("checking", "Checking"), ("done", "Done")]
 
@@ -103,6 +103,31 @@ class ItsmSupervisionRound(models.Model):
         size = min(self.sample_size, len(population))
         return sorted(random.Random(self.seed).sample(population, size))
 
+    def write(self, vals):
+        # The state moves only with the buttons (security review L5).
+        if "state" in vals and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "A spot check moves on only with its buttons (Draw Sample, Finish)."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_recorded(self):
+        # Recorded checks are the supervision's findings (security review
+        # L5): their spot check stays.
+        recorded = self.filtered(
+            lambda r: r.state == "done" or "done" in r.check_ids.mapped("state")
+        )
+        if recorded:
+            raise UserError(
+                self.env._(
+                    "These spot checks hold recorded checks and are kept: %s.",
+                    ", ".join(recorded.mapped("name")),
+                )
+            )
+
     def action_draw_sample(self):
         for spot_check in self:
             if spot_check.state != "draft":
@@ -124,7 +149,11 @@ class ItsmSupervisionRound(models.Model):
             )
             if not items:
                 raise UserError(self.env._("The supervision checklist is empty."))
-            spot_check.write(
+            # sudo: the sample and the state are the draw's, not the user's
+            # (the write guard, the checks' ticket constraint); the
+            # supervisor may write the spot check (checked).
+            spot_check.check_access("write")
+            spot_check.sudo().write(
                 {
                     "state": "checking",
                     "check_ids": [
@@ -150,4 +179,7 @@ class ItsmSupervisionRound(models.Model):
                 raise UserError(
                     self.env._("Finish every check of “%s” first.", spot_check.name)
                 )
-        self.write({"state": "done"})
+        # sudo: the state is this action's (the write guard); the supervisor
+        # may write these spot checks (checked).
+        self.check_access("write")
+        self.sudo().write({"state": "done"})

@@ -35,3 +35,5 @@ from . import test_itsm_settings
 from . import test_demo_history
 from . import test_notices
 from . import test_kpi_departments
+from . import test_security_review
+from . import test_access_matrix
