@@ -289,7 +289,7 @@ class HelpdeskTicket(models.Model):
             candidates = team.user_ids
             if confidential:
                 candidates = candidates.filtered(
-                    lambda user: user.has_group(SECURITY_GROUP)
+                    lambda user: user._has_group(SECURITY_GROUP)
                 )
             if not candidates:
                 result.append(Users)

@@ -229,7 +229,7 @@ class HelpdeskTicket(models.Model):
                 # Only the security group hears of one: the security
                 # team's leader, else its handler.
                 candidates = candidates.filtered(
-                    lambda user: user.has_group("itsm_incident.group_itsm_security")
+                    lambda user: user._has_group("itsm_incident.group_itsm_security")
                 )
             responsible = candidates[:1]
             if responsible:

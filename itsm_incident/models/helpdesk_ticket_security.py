@@ -23,8 +23,9 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _itsm_security_members(self, users):
-        """Those of ``users`` in the security group."""
-        return users.filtered(lambda user: user.has_group(SECURITY_GROUP))
+        """Those of ``users`` in the security group (whoever asks: a portal
+        user's or the mail gateway's creation too)."""
+        return users.filtered(lambda user: user._has_group(SECURITY_GROUP))
 
     def _itsm_allowed_partner_ids(self, partner_ids):
         """Those of ``partner_ids`` who may follow or be told of this ticket:

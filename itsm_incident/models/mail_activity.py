@@ -37,7 +37,7 @@ class MailActivity(models.Model):
             if (
                 user
                 and activity.itsm_ticket_id.declaration_type == "security_incident"
-                and not user.has_group(SECURITY_GROUP)
+                and not user._has_group(SECURITY_GROUP)
             ):
                 raise ValidationError(
                     self.env._(
