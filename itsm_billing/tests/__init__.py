@@ -1,2 +1,3 @@
 from . import test_billing_run
 from . import test_billing_deadline
+from . import test_access_matrix

@@ -41,6 +41,7 @@ from . import res_config_settings
 from . import helpdesk_ticket_assignment
 from . import helpdesk_ticket_assignment_notice
 from . import helpdesk_ticket_screening
+from . import helpdesk_ticket_security
 from . import helpdesk_ticket_knowledge
 from . import helpdesk_ticket_follow_up
 from . import helpdesk_ticket_kpi
@@ -60,6 +61,7 @@ from . import helpdesk_ticket
 from . import helpdesk_ticket_rating
 from . import itsm_escalation_rule
 from . import itsm_escalation_rule_sla_share
+from . import itsm_escalation_rule_scope
 from . import itsm_escalation_log
 from . import itsm_supervision_checklist_item
 from . import itsm_supervision_round
@@ -75,3 +77,6 @@ from . import helpdesk_ticket_service
 # else runs (security review M5).
 from . import helpdesk_ticket_stamps
 from . import itsm_demo_history
+from . import mail_activity
+from . import mail_followers
+from . import rating_rating

@@ -4,6 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, create_index
 
+SECURITY_GROUP = "itsm_incident.group_itsm_security"
+SECURITY_INCIDENT = "security_incident"
+
 
 # One concern a file on purpose (readme/DEVELOP.md).
 # pylint: disable=consider-merging-classes-inherited
@@ -148,7 +151,17 @@ class HelpdeskTicket(models.Model):
             requests.append(
                 (team, category.with_prefetch(categories._prefetch_ids), level)
             )
-        users = self._itsm_choose_assignees(requests) if requests else []
+        users = (
+            self._itsm_choose_assignees(
+                requests,
+                [
+                    vals.get("declaration_type") == SECURITY_INCIDENT
+                    for vals in to_assign
+                ],
+            )
+            if requests
+            else []
+        )
         for vals, user in zip(to_assign, users, strict=True):
             if user:
                 vals["user_id"] = user.id
@@ -235,7 +248,8 @@ class HelpdeskTicket(models.Model):
         assignee (tickets whose team came from a default)."""
         tickets = self.filtered(lambda t: t.company_id.itsm_auto_assign)
         users = self._itsm_choose_assignees(
-            [(t.team_id, t.category_id, t.itsm_priority) for t in tickets]
+            [(t.team_id, t.category_id, t.itsm_priority) for t in tickets],
+            [t.declaration_type == SECURITY_INCIDENT for t in tickets],
         )
         chosen = defaultdict(lambda: self.browse())
         for ticket, user in zip(tickets, users, strict=True):
@@ -252,12 +266,14 @@ class HelpdeskTicket(models.Model):
             )
 
     @api.model
-    def _itsm_choose_assignees(self, requests):
+    def _itsm_choose_assignees(self, requests, security_only=None):
         """The assignee for each ``(team, category, priority level)``: of the
         team's members who have the skill for the category or one of its
         parents (all members when nobody has), the one with the least
         workload, counting the requests before it; an empty recordset for a
-        team without members."""
+        team without members. ``security_only``: for each request, whether
+        only members of the security group may take it (a security
+        incident, X-7)."""
         # sudo: the team's members and their skills decide, whoever creates
         # the ticket (a portal user, the mail gateway); only the choice
         # leaves this method.
@@ -274,8 +290,15 @@ class HelpdeskTicket(models.Model):
         }
         load = self._itsm_workloads(members, weights)
         result = []
-        for team, category, level in requests:
+        security_only = security_only or [False] * len(requests)
+        for (team, category, level), confidential in zip(
+            requests, security_only, strict=True
+        ):
             candidates = team.user_ids
+            if confidential:
+                candidates = candidates.filtered(
+                    lambda user: user._has_group(SECURITY_GROUP)
+                )
             if not candidates:
                 result.append(Users)
                 continue

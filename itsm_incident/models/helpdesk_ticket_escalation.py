@@ -171,7 +171,19 @@ class HelpdeskTicket(models.Model):
             domain += [("recurrence_count", ">=", rule.min_recurrence)]
         if rule.fault_only:
             domain += [("is_fault", "=", True)]
+        if rule.company_id and rule.declaration_type != "security_incident":
+            # A company's rule reaches security incidents only when it names
+            # them (which only the security group may do); the shared rules,
+            # the administrators', reach them, told only to the security
+            # group (itsm_escalation_rule_scope.py).
+            domain += [("declaration_type", "!=", "security_incident")]
         return domain
+
+    def _itsm_escalation_confidential(self):
+        """Security incidents: told only to the security group (X-7)."""
+        return self.filtered(
+            lambda ticket: ticket.declaration_type == "security_incident"
+        )
 
     def _itsm_escalation_org_chart_fallback(self, kind):
         """The team leader (``team_id.user_id``) stands in: for the supervisor
@@ -220,5 +232,10 @@ class HelpdeskTicket(models.Model):
                     }
                 )
         if rule.reassign_user_id:
-            self.write({"user_id": rule.reassign_user_id.id})
+            # Only the tickets the new assignee may read (their companies;
+            # a security incident, the security group).
+            readable = rule._itsm_reader_ids(self, rule.reassign_user_id)
+            self.browse(sorted(readable[rule.reassign_user_id.id])).write(
+                {"user_id": rule.reassign_user_id.id}
+            )
         return result

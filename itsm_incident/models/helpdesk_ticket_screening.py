@@ -227,11 +227,18 @@ class HelpdeskTicket(models.Model):
             return
         activity_type = self.env.ref("itsm_incident.mail_activity_type_emergency")
         for ticket in self:
-            responsible = (
+            candidates = (
                 ticket.team_id.user_id
-                or ticket.responsible_department_id.manager_id.user_id
-                or ticket.user_id
+                | ticket.responsible_department_id.manager_id.user_id
+                | ticket.user_id
             )
+            if ticket.declaration_type == "security_incident":
+                # Only the security group hears of one: the security
+                # team's leader, else its handler.
+                candidates = candidates.filtered(
+                    lambda user: user._has_group("itsm_incident.group_itsm_security")
+                )
+            responsible = candidates[:1]
             if responsible:
                 ticket._itsm_schedule_with_notice(
                     responsible,

@@ -110,5 +110,10 @@ class ItsmEscalationMixin(models.AbstractModel):
             result[record_id] = interfaces.employee_id.work_contact_id or Partner
         return result
 
+    def _itsm_escalation_confidential(self):
+        """Those of these records whose notices go only to users who may
+        read them (never to a partner without a user): none by default."""
+        return self.browse()
+
     def _itsm_escalation_actions(self, rule):
         """What the model does when the rule fires, besides the notices."""

@@ -548,7 +548,8 @@ class ItsmEscalationRule(models.Model):
         told in one digest per recipient instead."""
         recipients, digests = self._split_digests(records, recipients)
         template = self.mail_template_id
-        cc = ",".join(filter(None, self.cc_group_id.users.mapped("email")))
+        # The copy goes only to those who may read the records it tells of.
+        cc = self._itsm_cc_by_record(records)
         values = []
         for lang, partners_by_record in self._by_recipient_lang(
             records, recipients
@@ -567,7 +568,7 @@ class ItsmEscalationRule(models.Model):
                         "subject": subjects[res_id],
                         "body_html": bodies[res_id],
                         "recipient_ids": [(6, 0, partners.ids)],
-                        "email_cc": cc,
+                        "email_cc": cc[res_id],
                         "model": records._name,
                         "res_id": res_id,
                         "auto_delete": False,
@@ -580,7 +581,8 @@ class ItsmEscalationRule(models.Model):
 
     def _digest_mail_values(self, digests, cc):
         """One mail per digest reader: the rung, how many records and a line
-        for each, in the reader's language."""
+        for each, in the reader's language; in copy, those of ``cc`` ({record
+        id: addresses}) who are in copy of every record of it."""
         values = []
         installed = {code for code, _name in self.env["res.lang"].get_installed()}
         for partner, digest_records in digests.items():
@@ -617,7 +619,16 @@ class ItsmEscalationRule(models.Model):
                     ),
                     "body_html": body,
                     "recipient_ids": [(6, 0, partner.ids)],
-                    "email_cc": cc,
+                    "email_cc": ",".join(
+                        sorted(
+                            set.intersection(
+                                *(
+                                    set(filter(None, cc[record_id].split(",")))
+                                    for record_id in digest_records.ids
+                                )
+                            )
+                        )
+                    ),
                     "auto_delete": False,
                 }
             )

@@ -72,6 +72,9 @@ class ItsmSupervisionRound(models.Model):
         self.ensure_one()
         domain = [
             ("company_id", "=", self.company_id.id),
+            # Security incidents are the security group's alone: not
+            # drawn for the supervision group.
+            ("declaration_type", "!=", "security_incident"),
             ("stage_id.closed", "=", True),
             ("closed_date", ">=", datetime.combine(self.date_from, time.min)),
             (

@@ -37,3 +37,6 @@ from . import test_notices
 from . import test_kpi_departments
 from . import test_security_review
 from . import test_access_matrix
+from . import test_security_incident_rows
+from . import test_escalation_scope
+from . import test_security_incident_intake

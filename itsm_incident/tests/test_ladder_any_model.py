@@ -32,6 +32,16 @@ class TestLadderOnAnyModel(ItsmCase):
         # Only the rungs under test.
         cls.Rule.search([]).active = False
         cls.tester_model = cls.env["ir.model"]._get("itsm.ladder.tester")
+        # Employees read the tester's records, as a model's access rights
+        # would let them: the ladder tells only those who may read a record.
+        cls.env["ir.model.access"].create(
+            {
+                "name": "access_itsm_ladder_tester_user",
+                "model_id": cls.tester_model.id,
+                "group_id": cls.env.ref("base.group_user").id,
+                "perm_read": True,
+            }
+        )
         # The owner of the tester's records reports to the department head.
         cls.owner = new_test_user(
             cls.env, login="tester_owner", groups="base.group_user"
