@@ -43,6 +43,15 @@ class BillingCase(ItsmCase):
                 "parent_id": cls.employees["division_leader"].id,
             }
         )
+        # The operator's supervisor and department manager, whom the run's
+        # deadline escalates to, read billing runs: the ladder tells only
+        # those who may read the record (security review H1).
+        cls.users["division_leader"].groups_id += cls.env.ref(
+            "itsm_billing.group_itsm_billing_supervisor"
+        )
+        cls.users["department_head"].groups_id += cls.env.ref(
+            "itsm_billing.group_itsm_billing_checker"
+        )
         # Only the tests' contracts are billed by the run (not the demo's).
         cls.env["contract.contract"].search(
             [("itsm_billed_by_run", "=", True)]

@@ -59,6 +59,19 @@ class TestBillingDeadline(BillingCase):
         self.assertEqual(breaches.recipient_ids, supervisor | manager)
         self.assertIn("Billing 2026-11 #1", breaches[0].subject)
 
+    def test_who_may_not_read_billing_runs_is_not_told(self):
+        """The ladder tells only those who may read the run (security review
+        H1): a department manager outside the billing groups gets nothing,
+        the supervisor still does."""
+        self.users["department_head"].groups_id -= self.env.ref(
+            "itsm_billing.group_itsm_billing_checker"
+        ) | self.env.ref("itsm_billing.group_itsm_billing_operator")
+        run = self.new_run()
+        self.sweep(utc(2026, 12, 1, 20, 5))
+        self.assertEqual(
+            self.notices(run).recipient_ids, self.users["division_leader"].partner_id
+        )
+
     def test_signed_in_time_is_met_and_quiet(self):
         run = self.new_run()
         with freeze_time(RUN_TIME):
