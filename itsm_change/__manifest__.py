@@ -3,10 +3,21 @@
 {
     "name": "ITSM Change and Request Fulfilment",
     "summary": "Change requests, monthly change plans, approvals and notices",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "license": "AGPL-3",
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
     "website": "https://github.com/itsm-odoo/itsm",
     "depends": ["itsm_incident"],
+    "data": [
+        "security/itsm_change_security.xml",
+        "security/ir.model.access.csv",
+        "security/itsm_change_rules.xml",
+        "data/itsm_change_data.xml",
+        "views/itsm_change_views.xml",
+        "views/itsm_change_freeze_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/itsm_change_conflict_accept_views.xml",
+        "views/itsm_change_menus.xml",
+    ],
 }

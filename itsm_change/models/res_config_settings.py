@@ -1,0 +1,62 @@
+from odoo import fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    # ``itsm_`` fields: the ITSM manager edits them (itsm_incident).
+    itsm_change_window_start = fields.Float(
+        string="Change window from",
+        config_parameter="itsm_change.window_start",
+        default=0.0,
+        help="User-impacting changes start and end within the daily change "
+        "window, in the company's time zone (S4: after midnight).",
+    )
+    itsm_change_window_end = fields.Float(
+        string="Change window to",
+        config_parameter="itsm_change.window_end",
+        default=6.0,
+    )
+    itsm_change_lead_user_impacting_days = fields.Float(
+        string="Notice for user-impacting changes (working days)",
+        config_parameter="itsm_change.lead_user_impacting_days",
+        default=3.0,
+        help="The maintenance departments are told at least this many working "
+        "days before a user-impacting change starts.",
+    )
+    itsm_change_lead_cross_department_days = fields.Float(
+        string="Notice for cross-department changes (working days)",
+        config_parameter="itsm_change.lead_cross_department_days",
+        default=5.0,
+        help="The request and implementation plan of a change with "
+        "collaborating departments are submitted at least this many working "
+        "days before it starts.",
+    )
+
+    def _itsm_check_change_settings(self):
+        for settings in self:
+            for hour in (
+                settings.itsm_change_window_start,
+                settings.itsm_change_window_end,
+            ):
+                if not 0 <= hour <= 24:
+                    raise ValidationError(
+                        self.env._("The change window's hours are from 00:00 to 24:00.")
+                    )
+            if settings.itsm_change_window_start == settings.itsm_change_window_end:
+                raise ValidationError(
+                    self.env._("The change window must last: give two different hours.")
+                )
+            if (
+                settings.itsm_change_lead_user_impacting_days < 0
+                or settings.itsm_change_lead_cross_department_days < 0
+            ):
+                raise ValidationError(
+                    self.env._("A change's notice in working days cannot be negative.")
+                )
+
+    def _itsm_check_values(self):
+        result = super()._itsm_check_values()
+        self._itsm_check_change_settings()
+        return result

@@ -1,0 +1,3 @@
+from . import test_change_workflow
+from . import test_change_rules
+from . import test_access_matrix

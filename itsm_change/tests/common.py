@@ -1,0 +1,58 @@
+from odoo.tests import new_test_user
+
+from odoo.addons.itsm_incident.tests.common import ItsmCase, office_calendar, utc
+
+# The tests' "now": Monday 16 March 2026, 10:00 in Shanghai.
+NOW = utc(2026, 3, 16, 10, 0)
+
+
+class ChangeCase(ItsmCase):
+    """ItsmCase's organisation plus the change roles (a change manager, a
+    second one, a CAB member), a Monday-to-Friday 9:00–18:00 working
+    calendar in Shanghai for the company (9 hours a working day), and the
+    seeded service catalogue (the billing system depends on the CRM, the
+    settlement system on billing, the hotline on the CRM)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for role, group in (
+            ("change_manager", "itsm_change.group_itsm_change_manager"),
+            ("change_manager2", "itsm_change.group_itsm_change_manager"),
+            ("cab", "itsm_change.group_itsm_change_cab"),
+        ):
+            cls.users[role] = new_test_user(
+                cls.env, login=f"test_{role}", groups=group, tz="Asia/Shanghai"
+            )
+        cls.calendar = office_calendar(cls.env, "Office hours")
+        cls.env.company.resource_calendar_id = cls.calendar
+        ref = cls.env.ref
+        cls.crm = ref("itsm_incident.itsm_service_crm")
+        cls.billing_service = ref("itsm_incident.itsm_service_billing")
+        cls.settlement_service = ref("itsm_incident.itsm_service_settlement")
+        cls.hotline = ref("itsm_incident.itsm_service_hotline")
+        cls.dwh = ref("itsm_incident.itsm_service_dwh")
+        # The default settings, whatever the database says.
+        params = cls.env["ir.config_parameter"].sudo()
+        for key in (
+            "window_start",
+            "window_end",
+            "lead_user_impacting_days",
+            "lead_cross_department_days",
+        ):
+            params.set_param(f"itsm_change.{key}", False)
+
+    def make_change(self, start=None, end=None, services=None, user="reporter", **vals):
+        """A draft change of ``user`` with its plans, on ``services``."""
+        values = {
+            "name": "Upgrade",
+            "description": "<p>Upgrade of the database.</p>",
+            "implementation_plan": "<p>Stop, upgrade, start.</p>",
+            "rollback_plan": "<p>Restore the snapshot.</p>",
+            "planned_start": start,
+            "planned_end": end,
+            "service_ids": [(6, 0, (services or self.hotline).ids)],
+            "implementer_ids": [(6, 0, self.users["resolver"].ids)],
+        }
+        values.update(vals)
+        return self.env["itsm.change"].with_user(self.users[user]).create(values)

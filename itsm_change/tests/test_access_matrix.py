@@ -1,0 +1,83 @@
+"""The access matrix of itsm_change's models: itsm_incident's matrix
+(``TestAccessMatrix``, whose docstring tells how to read the tables) with the
+change roles added and the records of the change models. The home change is
+a draft requested by the reporter; the buttons check the steps and roles on
+top (tested with the workflow)."""
+
+from odoo.tests import tagged
+
+from odoo.addons.itsm_incident.tests import test_access_matrix as matrix
+
+ROLES = {
+    **matrix.ROLES,
+    "cab": "itsm_change.group_itsm_change_cab",
+    "change_mgr": "itsm_change.group_itsm_change_manager",
+}
+
+TABLES = """
+model                    reporter  resolver  agent     manager   head
+itsm.change              rwcu/.... r.../.... r.../.... r.../.... r.../....
+itsm.change.confirmation r.../.... r.../.... r.../.... r.../.... r.../....
+itsm.change.conflict     r.../.... r.../.... r.../.... r.../.... r.../....
+itsm.change.freeze       r.../.... r.../.... r.../.... r.../.... r.../....
+
+model                    risk      supervisor security  kpi_dept  employee
+itsm.change              r.../.... r.../.... r.../.... ..../.... ..../....
+itsm.change.confirmation r.../.... r.../.... r.../.... ..../.... ..../....
+itsm.change.conflict     r.../.... r.../.... r.../.... ..../.... ..../....
+itsm.change.freeze       r.../.... r.../.... r.../.... ..../.... ..../....
+
+model                    portal    public    cab       change_mgr
+itsm.change              ..../.... ..../.... r.../.... rwcu/....
+itsm.change.confirmation ..../.... ..../.... r.../.... r.../....
+itsm.change.conflict     ..../.... ..../.... r.../.... r.../....
+itsm.change.freeze       ..../.... ..../.... r.../.... rwcu/....
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestChangeAccessMatrix(matrix.TestAccessMatrix):
+    ADDONS = ("itsm_change",)
+    ROLES = ROLES
+    TABLES = TABLES
+
+    @classmethod
+    def _matrix_records(cls, employee):
+        home, foreign = super()._matrix_records(employee)
+        env = cls.env
+        for company, side in (
+            (cls.home_company, home),
+            (cls.foreign_company, foreign),
+        ):
+            department = env["hr.department"].create(
+                {"name": f"Users of {company.name}", "company_id": company.id}
+            )
+            change, other = (
+                env["itsm.change"]
+                .with_user(cls.role_users["reporter"])
+                .sudo()
+                .with_company(company)
+                .create(
+                    [
+                        {"name": f"Upgrade ({company.name})", "company_id": company.id},
+                        {"name": f"Patch ({company.name})", "company_id": company.id},
+                    ]
+                )
+                .with_env(env)
+            )
+            side.update(
+                {
+                    "itsm.change": change,
+                    "itsm.change.confirmation": env["itsm.change.confirmation"]
+                    .sudo()
+                    .create({"change_id": other.id, "department_id": department.id})
+                    .with_env(env),
+                    "itsm.change.conflict": env["itsm.change.conflict"].create(
+                        {"change_id": other.id, "other_id": change.id, "reason": "Ok"}
+                    ),
+                    "itsm.change.freeze": env["itsm.change.freeze"].create(
+                        {"name": f"Freeze ({company.name})", "company_id": company.id}
+                    ),
+                }
+            )
+        return home, foreign

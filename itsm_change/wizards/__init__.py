@@ -1,0 +1,1 @@
+from . import itsm_change_conflict_accept
