@@ -20,4 +20,5 @@
         "wizards/itsm_change_conflict_accept_views.xml",
         "views/itsm_change_menus.xml",
     ],
+    "demo": ["demo/itsm_change_demo.xml"],
 }

@@ -82,10 +82,11 @@ class ItsmChangeFreeze(models.Model):
                 )
 
     @api.model
-    def _itsm_hits(self, company, start, end, services, user_impacting, tz):
+    def _itsm_hits(self, company, start, end, service_ids, user_impacting, tz):
         """[(freeze, begin, end)] of the active freezes of ``company`` that
         the slot [start, end) (naive UTC) meets, for a change that affects
-        ``services`` (naive UTC bounds; monthly days in ``tz``).
+        the services of ``service_ids`` (a set of ids; monthly days in
+        ``tz``).
 
         sudo: the freezes hold for every change, whoever schedules it."""
         freezes = self.sudo().search([("company_id", "in", (company.id, False))])
@@ -95,7 +96,9 @@ class ItsmChangeFreeze(models.Model):
         for freeze in freezes:
             if freeze.user_impacting_only and not user_impacting:
                 continue
-            if freeze.service_ids and not freeze.service_ids & services.sudo():
+            if freeze.service_ids and not service_ids.intersection(
+                freeze.service_ids.ids
+            ):
                 continue
             for span_begin, span_end in freeze._itsm_spans(begin, stop, tz):
                 if overlaps(begin, stop, span_begin, span_end):

@@ -282,21 +282,54 @@ class ItsmChange(models.Model):
             )
         ]
 
-    def _itsm_affected_services(self):
-        """The changed services and those that depend on them."""
-        self.ensure_one()
-        return self._itsm_closure(self.service_ids, "dependant_ids")
+    @api.model
+    def _itsm_service_closures(self, services):
+        """(ids of ``services`` and those they depend on, ids of
+        ``services`` and those that depend on them), directly or not, in one
+        query: what conflicts and freezes are checked against whatever the
+        depth of the catalogue."""
+        if not services:
+            return set(), set()
+        self.env["itsm.service"].flush_model(["depends_on_ids"])
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH RECURSIVE up(id) AS (
+                        SELECT unnest(%(ids)s::int[])
+                         UNION
+                        SELECT r.depends_on_id
+                          FROM itsm_service_dependency_rel r
+                          JOIN up ON r.service_id = up.id),
+                    down(id) AS (
+                        SELECT unnest(%(ids)s::int[])
+                         UNION
+                        SELECT r.service_id
+                          FROM itsm_service_dependency_rel r
+                          JOIN down ON r.depends_on_id = down.id)
+                SELECT (SELECT array_agg(id) FROM up),
+                       (SELECT array_agg(id) FROM down)
+                """,
+                ids=services.ids,
+            )
+        )
+        up, down = self.env.cr.fetchone()
+        return set(up), set(down)
 
-    def _itsm_freeze_hits(self):
-        """[(freeze, begin, end)] of the freezes the planned slot meets."""
+    def _itsm_freeze_hits(self, affected=None):
+        """[(freeze, begin, end)] of the freezes the planned slot meets; a
+        freeze of some services holds for changes to them or to services
+        they depend on (``affected``: the ids of the changed services and of
+        those that depend on them, when known)."""
         self.ensure_one()
         if not (self.planned_start and self.planned_end):
             return []
+        if affected is None:
+            affected = self._itsm_service_closures(self.service_ids)[1]
         return self.env["itsm.change.freeze"]._itsm_hits(
             self.company_id,
             self.planned_start,
             self.planned_end,
-            self._itsm_affected_services(),
+            affected,
             self.user_impacting,
             self._itsm_tz(),
         )
@@ -324,36 +357,39 @@ class ItsmChange(models.Model):
     # Conflicts (CHG-8)
     # ------------------------------------------------------------------
 
-    def _itsm_related_services(self):
-        """The services a change meets another on: its own, those they
-        depend on and those that depend on them, directly or not."""
+    def _itsm_conflict_domain(self, related=None):
+        """Other active changes of the company whose slot overlaps this one
+        on a related service (``related``: ids of its services, those they
+        depend on and those that depend on them). The overlapping slots are
+        asked of the GiST index first (a few rows whatever the history),
+        then the ORM narrows them with the rest and the record rules."""
         self.ensure_one()
-        return self._itsm_closure(
-            self.service_ids, "depends_on_ids"
-        ) | self._itsm_closure(self.service_ids, "dependant_ids")
-
-    def _itsm_conflict_domain(self):
-        """Other active changes of the company whose slot overlaps this one on
-        a related service; the overlap is asked of the GiST index."""
-        self.ensure_one()
-        overlap = SQL(
-            "(SELECT id FROM itsm_change WHERE state IN %s "
-            "AND planned_start IS NOT NULL AND planned_end IS NOT NULL "
-            "AND %s && tstzrange(%s AT TIME ZONE 'UTC', %s AT TIME ZONE 'UTC', '[)'))",
-            ACTIVE_STATES,
-            PLANNED_RANGE,
-            self.planned_start,
-            self.planned_end,
+        if related is None:
+            up, down = self._itsm_service_closures(self.service_ids)
+            related = up | down
+        self.env["itsm.change"].flush_model(["planned_start", "planned_end", "state"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM itsm_change WHERE state IN %s "
+                "AND planned_start IS NOT NULL AND planned_end IS NOT NULL "
+                "AND %s && tstzrange(%s AT TIME ZONE 'UTC', %s AT TIME ZONE 'UTC', "
+                "'[)')",
+                ACTIVE_STATES,
+                PLANNED_RANGE,
+                self.planned_start,
+                self.planned_end,
+            )
         )
+        overlapping = [row[0] for row in self.env.cr.fetchall()]
         return [
+            ("id", "in", overlapping),
             ("id", "!=", self.id),
             ("company_id", "=", self.company_id.id),
             ("state", "in", ACTIVE_STATES),
-            ("service_ids", "in", self._itsm_related_services().ids),
-            ("id", "in", overlap),
+            ("service_ids", "in", sorted(related)),
         ]
 
-    def _itsm_conflicts(self):
+    def _itsm_conflicts(self, related=None):
         """The changes that conflict with this one.
 
         sudo: a conflict exists whether or not the user may read the other
@@ -361,7 +397,16 @@ class ItsmChange(models.Model):
         self.ensure_one()
         if not (self.planned_start and self.planned_end and self.service_ids):
             return self.browse()
-        return self.sudo().search(self._itsm_conflict_domain()).with_env(self.env)
+        return (
+            self.sudo().search(self._itsm_conflict_domain(related)).with_env(self.env)
+        )
+
+    def _itsm_check_slot(self):
+        """The conflicts and freezes of the change, as its approval asks
+        them: (conflicting changes, freeze hits), the catalogue read once."""
+        self.ensure_one()
+        up, down = self._itsm_service_closures(self.service_ids)
+        return self._itsm_conflicts(up | down), self._itsm_freeze_hits(down)
 
     @api.depends(
         "planned_start",
