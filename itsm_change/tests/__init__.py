@@ -1,1 +1,2 @@
 from . import test_request
+from . import test_access_matrix

@@ -50,10 +50,10 @@ class TierReview(models.Model):
             self._itsm_check_decision(vals)
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_itsm_decision(self):
         guarded = self.filtered(lambda review: self._itsm_guarded(review.model))
         if guarded and not (self.env.su or self.env.context.get(DECISION)):
             raise AccessError(
                 self.env._("The steps of an approval are not deleted by hand.")
             )
-        return super().unlink()
