@@ -27,6 +27,7 @@
         "security/itsm_sms_trace_security.xml",
         "security/itsm_service_security.xml",
         "security/itsm_kpi_fault_rate_security.xml",
+        "security/rating_rating_security.xml",
         "data/resource_calendar_data.xml",
         "data/itsm_priority_data.xml",
         "data/itsm_classification_data.xml",

@@ -24,6 +24,7 @@ from . import itsm_improvement_action
 from . import itsm_problem
 from . import itsm_problem_proposal
 from . import tier_definition
+from . import rating_rating
 from . import itsm_knowledge_keyword
 from . import itsm_knowledge_article
 from . import helpdesk_ticket_stage

@@ -35,3 +35,4 @@ from . import test_itsm_settings
 from . import test_demo_history
 from . import test_notices
 from . import test_kpi_departments
+from . import test_security_ratings
