@@ -59,6 +59,7 @@ from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_receipt
 from . import helpdesk_ticket
 from . import helpdesk_ticket_rating
+from . import helpdesk_ticket_portal
 from . import itsm_escalation_rule
 from . import itsm_escalation_rule_sla_share
 from . import itsm_escalation_log

@@ -36,3 +36,4 @@ from . import test_demo_history
 from . import test_notices
 from . import test_kpi_departments
 from . import test_security_ratings
+from . import test_security_portal

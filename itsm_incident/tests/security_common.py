@@ -36,10 +36,12 @@ class SecurityHttpCase(HttpCase, ClosureCase):
             login = self.users[role].login
             self.authenticate(login, login)
 
-    def resolved_ticket(self, partner=None):
+    def resolved_ticket(self, partner=None, **vals):
         """An incident of the portal reporter (or ``partner``), resolved and
         awaiting their confirmation."""
-        ticket = self.new_incident(partner_id=(partner or self.portal.partner_id).id)
+        ticket = self.new_incident(
+            partner_id=(partner or self.portal.partner_id).id, **vals
+        )
         self.handle(ticket).action_resolve()
         return ticket
 
