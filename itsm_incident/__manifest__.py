@@ -4,7 +4,7 @@
     "name": "ITSM Incident Management",
     "summary": "IT service management on the OCA helpdesk: roles, service desk, "
     "incidents",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.6.0",
     "license": "AGPL-3",
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",

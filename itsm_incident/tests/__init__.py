@@ -37,3 +37,4 @@ from . import test_notices
 from . import test_kpi_departments
 from . import test_security_ratings
 from . import test_security_portal
+from . import test_security_webhook
