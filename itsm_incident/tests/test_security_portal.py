@@ -250,9 +250,9 @@ class TestSecurityPortal(SecurityHttpCase):
 
     def test_a_customer_reaches_nothing_of_another_customer_or_internal(self):
         """Portal user of customer A, through every portal route and RPC:
-        nothing of customer B, nothing internal (tickets of employees,
-        internal notes and their files, ratings, knowledge drafts, review
-        reports, the desk's printed record).
+        nothing of customer B or of company B, nothing internal (tickets of
+        employees, internal notes and their files, ratings, knowledge
+        drafts, review reports, the desk's printed record).
 
         Routes: /my, /my/tickets, /my/ticket/<id> (with and without a
         wrong token), /my/ticket/<id>/confirm, /my/ticket/<id>/reject,
@@ -268,7 +268,20 @@ class TestSecurityPortal(SecurityHttpCase):
             partner=self.users["stranger"].partner_id, name="Customer B's outage"
         )
         internal = self.ticket_reporter
-        targets = theirs | internal
+        # A ticket of another company of the database (multi-company).
+        company_b = env["res.company"].create({"name": "Company B"})
+        foreign = env["helpdesk.ticket"].create(
+            {
+                "name": "Company B's outage",
+                "description": "In company B.",
+                "company_id": company_b.id,
+                "team_id": env["helpdesk.ticket.team"]
+                .create({"name": "Desk B", "company_id": company_b.id})
+                .id,
+                "partner_id": self.users["stranger"].partner_id.id,
+            }
+        )
+        targets = theirs | internal | foreign
         secret_files = env["ir.attachment"].create(
             [
                 {
@@ -356,6 +369,8 @@ class TestSecurityPortal(SecurityHttpCase):
             self.assertIn(self.get(url).status_code, (403, 404), url)
             # /web/image answers a placeholder picture.
             self.assertNotIn(b"secret", self.get(f"/web/image/{attachment.id}").content)
+        # The rating routes open with a token; the portal user reads none
+        # (rating.rating below), guesses get nothing.
         for rating in ratings:
             self.assertIn(self.get(f"/rate/{rating.id}/5").status_code, (403, 404))
         for model, ids in (
