@@ -190,6 +190,33 @@ class TestSecurityPortal(SecurityHttpCase):
             self.assertFalse(hidden.sudo().access_token)
             answer = self.get(f"/web/content/{hidden.id}?download=true")
             self.assertIn(answer.status_code, (403, 404))
+            # Nor by RPC, although the reporter reads the ticket.
+            try:
+                rows = self.rpc(
+                    "ir.attachment",
+                    "search_read",
+                    [("id", "=", hidden.id)],
+                    fields=["name", "datas"],
+                )
+            except JsonRpcException:
+                rows = []
+            self.assertEqual(rows, [])
+            self.assert_refused_rpc("ir.attachment", "read", hidden.ids, ["datas"])
+        # Nor through the chatter of the page.
+        for route, extra in (
+            ("/mail/thread/data", {"request_list": ["attachments", "followers"]}),
+            ("/mail/thread/messages", {}),
+        ):
+            try:
+                result = self.json(
+                    route, thread_model=ticket._name, thread_id=ticket.id, **extra
+                )
+            except JsonRpcException:
+                result = {}
+            for hidden in (internal, record):
+                self.assertNotIn(hidden.name, str(result), route)
+            if route == "/mail/thread/messages":
+                self.assertIn("screenshot.png", str(result), "the route answers")
 
     def test_the_record_form_printed_by_the_desk_is_not_the_portals(self):
         """The desk's print of a closed ticket is kept with it; printed
