@@ -82,6 +82,14 @@ class TestSecurityPortal(SecurityHttpCase):
         self.assertEqual(answer.status_code, 303)
         self.assertEqual(ticket.stage_id, self.cancelled)
 
+    def test_an_employee_who_may_change_the_ticket_closes_it_too(self):
+        ticket = self.plain
+        self.assertTrue(ticket.with_user(self.users["agent"]).has_access("write"))
+        self.login("agent")
+        self.assertEqual(self.close(ticket).status_code, 303)
+        self.assertEqual(ticket.stage_id, self.cancelled)
+        self.assertEqual(ticket.write_uid, self.users["agent"], "as themselves")
+
     def test_the_close_buttons_post_with_a_csrf_token(self):
         self.login("portal")
         page = html.fromstring(self.get(f"/my/ticket/{self.plain.id}").content)
