@@ -112,6 +112,8 @@ class KpiCase(ItsmCase):
             {
                 "res_model_id": cls.env["ir.model"]._get_id("helpdesk.ticket"),
                 "res_id": ticket.id,
+                # The reporter's: the KPIs count no one else's (H4).
+                "partner_id": ticket.partner_id.id,
                 "rating": value,
                 "consumed": True,
             }
