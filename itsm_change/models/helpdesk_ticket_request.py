@@ -398,6 +398,25 @@ class HelpdeskTicket(models.Model):
             lambda ticket: ticket.request_type_id.clock_start == "approval"
         )._itsm_deadline_start(kinds=["fulfilment"], at=now)
 
+    # tier.validation checks every write of every record, with a query per
+    # record: only requests have approvals, plain tickets skip it.
+    def _tier_validation_check_state_on_write(self, vals):
+        requests = self.filtered("request_type_id")
+        if requests:
+            super(HelpdeskTicket, requests)._tier_validation_check_state_on_write(vals)
+
+    def _tier_validation_check_write_allowed(self, vals):
+        requests = self.filtered("request_type_id")
+        if requests:
+            super(HelpdeskTicket, requests)._tier_validation_check_write_allowed(vals)
+
+    def _tier_validation_check_write_remove_reviews(self, vals):
+        requests = self.filtered("request_type_id")
+        if requests:
+            super(HelpdeskTicket, requests)._tier_validation_check_write_remove_reviews(
+                vals
+            )
+
     def _get_under_validation_exceptions(self):
         """While approvers decide, only what they approve is frozen: the
         desk goes on working the ticket (notes, assignment, stage)."""
