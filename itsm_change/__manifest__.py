@@ -2,23 +2,28 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "ITSM Change and Request Fulfilment",
-    "summary": "Change requests, monthly change plans, approvals and notices",
+    "summary": "Change requests, windows, lead times, freezes and conflicts; "
+    "request types with approvals and working-day deadlines",
     "version": "18.0.1.1.0",
     "license": "AGPL-3",
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
     "website": "https://github.com/itsm-odoo/itsm",
-    "depends": ["itsm_incident"],
+    "depends": ["itsm_incident", "base_tier_validation"],
     "data": [
         "security/itsm_change_security.xml",
         "security/ir.model.access.csv",
         "security/itsm_change_rules.xml",
         "data/itsm_change_data.xml",
+        "data/itsm_request_type_data.xml",
         "views/itsm_change_views.xml",
         "views/itsm_change_freeze_views.xml",
+        "views/itsm_request_type_views.xml",
+        "views/helpdesk_ticket_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/itsm_change_conflict_accept_views.xml",
         "views/itsm_change_menus.xml",
     ],
-    "demo": ["demo/itsm_change_demo.xml"],
+    "demo": ["demo/itsm_change_demo.xml", "demo/itsm_request_demo.xml"],
+    "pre_init_hook": "pre_init_hook",
 }

@@ -4,7 +4,7 @@
     "name": "ITSM Incident Management",
     "summary": "IT service management on the OCA helpdesk: roles, service desk, "
     "incidents",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "license": "AGPL-3",
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
@@ -27,6 +27,7 @@
         "security/itsm_sms_trace_security.xml",
         "security/itsm_service_security.xml",
         "security/itsm_kpi_fault_rate_security.xml",
+        "security/rating_rating_security.xml",
         "data/resource_calendar_data.xml",
         "data/itsm_priority_data.xml",
         "data/itsm_classification_data.xml",

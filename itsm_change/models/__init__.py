@@ -4,3 +4,8 @@ from . import itsm_change_freeze
 from . import itsm_change_confirmation
 from . import itsm_change_conflict
 from . import res_config_settings
+from . import itsm_request_type
+from . import itsm_deadline
+from . import tier_definition
+from . import tier_review
+from . import helpdesk_ticket_request

@@ -1,3 +1,4 @@
 from . import test_change_workflow
 from . import test_change_rules
+from . import test_request
 from . import test_access_matrix

@@ -23,6 +23,9 @@ class ItsmClosurePortal(CustomerPortal):
     )
     def itsm_ticket_confirm(self, ticket_id, access_token=None, **kw):
         ticket_sudo = self._itsm_ticket(ticket_id, access_token)
+        refusal = self._itsm_not_the_reporter(ticket_sudo, access_token)
+        if refusal:
+            return refusal
         rate = kw.get("rate")
         if rate not in RATES:
             return self._itsm_refused(
@@ -45,6 +48,9 @@ class ItsmClosurePortal(CustomerPortal):
     )
     def itsm_ticket_reject(self, ticket_id, access_token=None, **kw):
         ticket_sudo = self._itsm_ticket(ticket_id, access_token)
+        refusal = self._itsm_not_the_reporter(ticket_sudo, access_token)
+        if refusal:
+            return refusal
         try:
             ticket_sudo._itsm_reporter_reject(kw.get("reason"))
         except UserError as error:
@@ -61,7 +67,25 @@ class ItsmClosurePortal(CustomerPortal):
         except (AccessError, MissingError) as error:
             raise NotFound() from error
 
-    def _itsm_refused(self, ticket, access_token, message):
+    def _itsm_not_the_reporter(self, ticket_sudo, access_token):
+        """The refusal page for a logged-in user who is not the ticket's
+        reporter (a colleague, a supervisor: they may read the ticket, the
+        answer is the reporter's, security review M2); None for the reporter
+        and for the holder of the link of their notice."""
+        user = request.env.user
+        if user._is_public() or ticket_sudo.partner_id == user.partner_id:
+            return None
+        return self._itsm_refused(
+            ticket_sudo,
+            access_token,
+            request.env._(
+                "Only the reporter of %s confirms or rejects its resolution.",
+                ticket_sudo.display_name,
+            ),
+            status=403,
+        )
+
+    def _itsm_refused(self, ticket, access_token, message, status=409):
         return request.render(
             "itsm_incident.portal_closure_refused",
             {
@@ -71,7 +95,7 @@ class ItsmClosurePortal(CustomerPortal):
                 if access_token
                 else ticket.access_url,
             },
-            status=409,
+            status=status,
         )
 
 

@@ -29,10 +29,14 @@ class ItsmHelpdeskTicketController(HelpdeskTicketController):
             )
         return super().submit_ticket(**kw)
 
-    @http.route()
+    @http.route("/ticket/close", type="http", auth="user", methods=["POST"])
     def support_ticket_close(self, **kw):
-        """helpdesk_mgmt closes, with sudo, the ticket whose id it is given,
-        whoever asks (X-7): only a ticket the user may read is closed."""
+        """helpdesk_mgmt closes, with sudo and by a GET (no CSRF check), the
+        ticket whose id it is given, whoever asks (X-7, security review M1).
+        Here only by POST from the ticket's page (its CSRF token), to a stage
+        the portal offers, and only by the ticket's reporter or a user who
+        may change the ticket anyway; a ticket the user may not read does
+        not exist for them."""
         ticket_id, stage_id = kw.get("ticket_id", ""), kw.get("stage_id", "")
         if not (ticket_id.isdigit() and stage_id.isdigit()):
             raise NotFound()
@@ -42,14 +46,25 @@ class ItsmHelpdeskTicketController(HelpdeskTicketController):
         except (AccessError, MissingError) as error:
             raise NotFound() from error
         stage = request.env["helpdesk.ticket.stage"].browse(int(stage_id)).exists()
-        if ticket.is_itsm and stage.closed:
+        if not stage.close_from_portal or (ticket.is_itsm and stage.closed):
             # An ITSM ticket is done once its reporter confirms the
             # resolution (INC-12), not by a button of the portal; it is
             # cancelled or rejected by the desk, with a reason the reporter
             # reads (issue 12, point 7): a reporter who withdraws tells the
             # desk.
             raise Forbidden()
-        return super().support_ticket_close(**kw)
+        user = request.env.user
+        if ticket.partner_id == user.partner_id:
+            # sudo: the reporter closes their own ticket, to a stage the
+            # portal offers them (helpdesk_mgmt's buttons).
+            ticket = ticket.sudo()
+        elif user._is_internal() and ticket.has_access("write"):
+            pass  # they may change it in the back office anyway
+        else:
+            # A reader (a colleague, a supervisor): the reporter's to close.
+            raise Forbidden()
+        ticket.stage_id = stage
+        return request.redirect(f"/my/ticket/{ticket.id}")
 
     def _get_create_new_ticket_values(self, **kw):
         values = super()._get_create_new_ticket_values(**kw)
@@ -141,13 +156,37 @@ class ItsmCustomerPortalHelpdesk(CustomerPortalHelpdesk):
 
     @http.route()
     def portal_my_ticket(self, ticket_id, access_token=None, **kw):
-        reported = self._itsm_own_security_incident(ticket_id, access_token)
-        if reported:
-            return request.render(
-                "itsm_incident.portal_security_incident_received",
-                {"ticket": reported, "page_name": "ticket"},
+        """helpdesk_mgmt's page, without calling it: it hands out a download
+        token for every file of the ticket, internal ones included (security
+        review M3). A security incident shows its acknowledgement, to the
+        reporter who may not read it and to whoever opens its link (M4):
+        only the security group reads it, in the back office."""
+        try:
+            ticket_sudo = self._document_check_access(
+                "helpdesk.ticket", ticket_id, access_token=access_token
             )
-        return super().portal_my_ticket(ticket_id, access_token=access_token, **kw)
+        except MissingError:
+            return request.redirect("/my")
+        except AccessError:
+            reported = self._itsm_own_security_incident(ticket_id)
+            if not reported:
+                return request.redirect("/my")
+            return self._itsm_security_incident_received(reported)
+        if ticket_sudo.declaration_type == "security_incident" and not (
+            request.env.user.has_group("itsm_incident.group_itsm_security")
+        ):
+            return self._itsm_security_incident_received(ticket_sudo)
+        values = self._ticket_get_page_view_values(ticket_sudo, access_token, **kw)
+        # The links of the page open the files with their token.
+        for attachment in values["itsm_attachments"]:
+            attachment.generate_access_token()
+        return request.render("helpdesk_mgmt.portal_helpdesk_ticket_page", values)
+
+    def _itsm_security_incident_received(self, ticket_sudo):
+        return request.render(
+            "itsm_incident.portal_security_incident_received",
+            {"ticket": ticket_sudo, "page_name": "ticket"},
+        )
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
@@ -156,25 +195,26 @@ class ItsmCustomerPortalHelpdesk(CustomerPortalHelpdesk):
             # confirmation of a resolution, Cancelled and Rejected the desk
             # (a reason, issue 12 point 7); none before screening (INC-2).
             values["closed_stages"] = values["closed_stages"].browse()
+        user = request.env.user
+        values.update(
+            itsm_attachments=ticket._itsm_portal_attachments(),
+            # The reporter, or the holder of the link of their notice.
+            itsm_is_reporter=user._is_public() or ticket.partner_id == user.partner_id,
+        )
         return values
 
-    def _itsm_own_security_incident(self, ticket_id, access_token):
-        """The security incident ``ticket_id`` if the current user reported
-        it and may not read it, else an empty recordset."""
-        Ticket = request.env["helpdesk.ticket"]
-        try:
-            self._document_check_access("helpdesk.ticket", ticket_id, access_token)
-        except MissingError:
-            return Ticket
-        except AccessError:
-            # sudo: the user may not read the ticket; only its reporter gets
-            # its reference and title back, on the acknowledgement page.
-            ticket_sudo = Ticket.sudo().browse(ticket_id)
-            user = request.env.user
-            if (
-                not user._is_public()
-                and ticket_sudo.declaration_type == "security_incident"
-                and ticket_sudo.partner_id == user.partner_id
-            ):
-                return ticket_sudo
-        return Ticket
+    def _itsm_own_security_incident(self, ticket_id):
+        """The security incident ``ticket_id`` if the current user, who may
+        not read it, reported it; else an empty recordset."""
+        # sudo: the user may not read the ticket; only its reporter gets
+        # its reference back, on the acknowledgement page.
+        ticket_sudo = request.env["helpdesk.ticket"].sudo().browse(ticket_id)
+        user = request.env.user
+        if (
+            not user._is_public()
+            and ticket_sudo.exists()
+            and ticket_sudo.declaration_type == "security_incident"
+            and ticket_sudo.partner_id == user.partner_id
+        ):
+            return ticket_sudo
+        return ticket_sudo.browse()

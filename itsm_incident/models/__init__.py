@@ -24,6 +24,9 @@ from . import itsm_improvement_action
 from . import itsm_problem
 from . import itsm_problem_proposal
 from . import tier_definition
+from . import tier_validation
+from . import tier_review
+from . import rating_rating
 from . import itsm_knowledge_keyword
 from . import itsm_knowledge_article
 from . import helpdesk_ticket_stage
@@ -59,6 +62,7 @@ from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_receipt
 from . import helpdesk_ticket
 from . import helpdesk_ticket_rating
+from . import helpdesk_ticket_portal
 from . import itsm_escalation_rule
 from . import itsm_escalation_rule_sla_share
 from . import itsm_escalation_rule_scope
@@ -79,4 +83,3 @@ from . import helpdesk_ticket_stamps
 from . import itsm_demo_history
 from . import mail_activity
 from . import mail_followers
-from . import rating_rating

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.rating.models import rating_data
 
@@ -53,7 +53,19 @@ class HelpdeskTicket(models.Model):
     ):
         """An ITSM ticket is rated once: a second rating is refused. Rating
         a resolved ticket confirms its resolution. A plain team's ticket is
-        rated as in helpdesk_mgmt_rating."""
+        rated as in helpdesk_mgmt_rating.
+
+        Only the system's paths rate a ticket, as superuser once they have
+        checked the rater (the ``/rate`` pages: the token; the portal: the
+        reporter): a rating confirms and closes the ticket as the reporter's,
+        which no RPC caller may do (security review H4)."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "A ticket is rated by its reporter, from the rating request "
+                    "or the ticket's portal page."
+                )
+            )
         if token and not rating:
             rating = self.env["rating.rating"].search(
                 [("access_token", "=", token)], limit=1
@@ -87,6 +99,22 @@ class HelpdeskTicket(models.Model):
             else:
                 self._itsm_confirm()
         return result
+
+    def _get_allowed_message_post_params(self):
+        """portal_rating lets a chatter message carry a rating: not on a
+        ticket, rated once from its rating request (security review H4)."""
+        return super()._get_allowed_message_post_params() - {"rating_value"}
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        if kwargs.get("rating_value"):
+            raise AccessError(
+                self.env._(
+                    "A ticket is rated by its reporter, from the rating request "
+                    "or the ticket's portal page, not with a message."
+                )
+            )
+        return super().message_post(**kwargs)
 
     def _itsm_follow_up_dissatisfied(self, feedback):
         """A dissatisfied reporter (S1's closed loop): the ticket does not

@@ -77,7 +77,7 @@ class HelpdeskTicket(models.Model):
         copy=False,
         help="How many times the reporter rejected the resolution.",
     )
-    review_ids = fields.One2many(
+    incident_review_ids = fields.One2many(
         "itsm.incident.review",
         "ticket_id",
         string="Review Reports",
@@ -96,10 +96,10 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.itsm_stage_resolved = ticket.stage_id.itsm_resolved
 
-    @api.depends("review_ids.state")
+    @api.depends("incident_review_ids.state")
     def _compute_review_state(self):
         for ticket in self:
-            states = set(ticket.review_ids.mapped("state"))
+            states = set(ticket.incident_review_ids.mapped("state"))
             ticket.review_state = (
                 "approved" if "approved" in states else "draft" if states else "none"
             )
@@ -178,8 +178,8 @@ class HelpdeskTicket(models.Model):
             "view_mode": "form",
             "context": {"default_ticket_id": self.id},
         }
-        if self.review_ids:
-            action["res_id"] = self.review_ids[:1].id
+        if self.incident_review_ids:
+            action["res_id"] = self.incident_review_ids[:1].id
         return action
 
     # ------------------------------------------------------------------

@@ -76,10 +76,15 @@ class HelpdeskTicket(models.Model):
         return super().write(vals)
 
     @api.model
+    def _itsm_system_fields(self):
+        """The names of the system-stamped fields; an addon adds its own."""
+        return SYSTEM_FIELDS
+
+    @api.model
     def _itsm_without_default_stamps(self, vals):
         """The values to create, without the system fields a form sends with
         the value a new ticket takes anyway (empty, or "to screen")."""
-        stamped = SYSTEM_FIELDS & set(vals)
+        stamped = self._itsm_system_fields() & set(vals)
         if not stamped:
             return vals
         defaults = self.default_get(list(stamped))
@@ -91,7 +96,7 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _itsm_check_system_fields(self, vals):
-        stamped = SYSTEM_FIELDS & set(vals)
+        stamped = self._itsm_system_fields() & set(vals)
         if not stamped or self.env.su:
             return
         labels = ", ".join(

@@ -116,13 +116,20 @@ class ItsmDeadlineMixin(models.AbstractModel):
     # Operations, set-wise
     # ------------------------------------------------------------------
 
-    def _itsm_deadline_start(self, creating=False, at=None):
+    def _itsm_deadline_start(self, creating=False, at=None, kinds=None):
         """Start the clocks of :meth:`_itsm_deadline_targets` on records that
         have none: one computation of the targets per group key, one
         ``create`` for all. ``creating``: the records are being created (no
-        change to track; their sweep is scheduled by their caller)."""
+        change to track; their sweep is scheduled by their caller).
+        ``kinds``: start only these (a step reached later, e.g. a request's
+        fulfilment once approved), on records without a clock of the kind."""
         if not self:
             return self.env["itsm.deadline"]
+        if kinds:
+            having = {
+                (clock.res_id, clock.kind)
+                for clock in self._itsm_deadline_clocks(kinds)
+            }
         # sudo: clocks are written by the system, users only read them.
         Deadline = self.env["itsm.deadline"].sudo()
         share = self._itsm_deadline_warn_share()
@@ -131,8 +138,15 @@ class ItsmDeadlineMixin(models.AbstractModel):
         for records in self.grouped(lambda r: r._itsm_deadline_group_key()).values():
             targets = records[0]._itsm_deadline_targets()
             for kind, (minutes, calendar, explanation) in targets.items():
+                starting = records
+                if kinds:
+                    if kind not in kinds:
+                        continue
+                    starting = records.filtered(
+                        lambda record, kind=kind: (record.id, kind) not in having
+                    )
                 values += Deadline._start_values(
-                    records,
+                    starting,
                     kind,
                     minutes,
                     calendar,
@@ -143,9 +157,13 @@ class ItsmDeadlineMixin(models.AbstractModel):
         clocks = Deadline.create(values)
         if not creating:
             clocks._schedule_sweep()
-        self._itsm_deadline_sync(
-            dict(clocks.grouped("res_id"), none=Deadline), track=not creating
-        )
+        if kinds:
+            # The records have other clocks: mirror them all.
+            self._itsm_deadline_sync(track=not creating)
+        else:
+            self._itsm_deadline_sync(
+                dict(clocks.grouped("res_id"), none=Deadline), track=not creating
+            )
         return clocks
 
     def _itsm_deadline_retarget(self, by_record=None):

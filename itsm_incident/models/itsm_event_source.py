@@ -1,4 +1,4 @@
-import hmac
+import hashlib
 import secrets
 from collections import Counter
 from datetime import timedelta
@@ -6,6 +6,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .itsm_event_severity import DEFAULT_SEVERITIES
@@ -18,6 +19,13 @@ GENERIC_PATH = "/itsm/events"
 def new_token():
     """A fresh bearer token: 256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)
+
+
+def hash_token(token):
+    """What is stored of a token: its SHA-256, in hex. A token is 256 random
+    bits, so a plain (unsalted, fast) hash is enough to make the stored value
+    useless to whoever reads the database."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class _Incident:
@@ -57,12 +65,15 @@ class ItsmEventSource(models.Model):
 
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
-    token = fields.Char(
-        readonly=True,
-        copy=False,
-        groups="itsm_incident.group_itsm_manager",
-        help="Secret the monitoring tool sends in the header "
-        "'Authorization: Bearer <token>'.",
+    # Only the token's hash is kept (security review L1): the token is shown
+    # once, when generated; nobody reads it back, nor sets one of their own.
+    token_hash = fields.Char(copy=False, groups="base.group_system")
+    has_token = fields.Boolean(
+        string="Token generated",
+        compute="_compute_has_token",
+        help="Whether a token was generated. The monitoring tool sends it in "
+        "the header 'Authorization: Bearer <token>'; it is shown once, when "
+        "generated, and only its fingerprint is kept.",
     )
     company_id = fields.Many2one(
         "res.company",
@@ -166,7 +177,11 @@ class ItsmEventSource(models.Model):
     )
 
     _sql_constraints = [
-        ("token_unique", "unique(token)", "Each event source needs its own token."),
+        (
+            "token_hash_unique",
+            "unique(token_hash)",
+            "Each event source needs its own token.",
+        ),
         (
             "flood_guard_positive",
             "CHECK(max_new_incidents > 0 AND flood_window_minutes > 0)",
@@ -193,18 +208,56 @@ class ItsmEventSource(models.Model):
             source.alertmanager_url = base_url + ALERTMANAGER_PATH
             source.event_url = base_url + GENERIC_PATH
 
+    @api.depends("token_hash")
+    def _compute_has_token(self):
+        # sudo: whether a hash is stored, not the hash.
+        for source, source_sudo in zip(self, self.sudo(), strict=True):
+            source.has_token = bool(source_sudo.token_hash)
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if not vals.get("token"):
-                vals["token"] = new_token()
+        # Odoo checks the groups of the fields written, not of those created.
+        if not self.env.su and any("token_hash" in vals for vals in vals_list):
+            raise AccessError(
+                self.env._(
+                    "A token is generated with the button Generate token, never chosen."
+                )
+            )
         return super().create(vals_list)
 
     def action_regenerate_token(self):
-        """A new token: tools still sending the old one are refused."""
-        for source in self:
-            source.token = new_token()
-        return True
+        """A new token, shown once in a notification that stays until it is
+        closed: only its hash is stored. Tools still sending the old token
+        are refused."""
+        self.ensure_one()
+        token = self._itsm_new_token()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "sticky": True,
+                "title": self.env._("Token of %s", self.name),
+                "message": self.env._(
+                    "Copy it into the monitoring tool now: it is not shown "
+                    "again. Token: %s",
+                    token,
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _itsm_new_token(self):
+        """Give this source a fresh token and return it, in clear, for the
+        one time it is shown; only its hash is stored."""
+        self.ensure_one()
+        self.check_access("write")
+        token = new_token()
+        # sudo: the hash is the system's (field groups), so that no user
+        # reads it back or sets a token of their choosing; the user may
+        # change this source (checked above).
+        self.sudo().token_hash = hash_token(token)
+        return token
 
     def action_view_incidents(self):
         self.ensure_one()
@@ -226,20 +279,14 @@ class ItsmEventSource(models.Model):
     def _itsm_authenticate(self, token):
         """The active source whose token is `token`, else an empty recordset.
 
-        Every token is compared with hmac.compare_digest and the loop never
-        stops early, so the time taken does not tell how much of a guess was
-        right."""
-        found = self.browse()
+        The database is searched for the token's hash: the time taken tells
+        nothing about how close a guess is to a token, only (at most) to a
+        hash, which does not help to find the token."""
         if not token:
-            return found
-        given = token.encode()
-        # sudo: the caller is a monitoring tool, not a logged-in user, and
-        # tokens are readable by ITSM managers only; nothing but the tokens is
-        # read, to compare them.
-        for source in self.sudo().search_fetch([], ["token"]):
-            if source.token and hmac.compare_digest(source.token.encode(), given):
-                found = source
-        return found
+            return self.browse()
+        # sudo: the caller is a monitoring tool, not a logged-in user; hashes
+        # are the system's. Only the source with this hash is found.
+        return self.sudo().search([("token_hash", "=", hash_token(token))], limit=1)
 
     def _itsm_severity_levels(self):
         """severity → (impact, urgency), and the levels of other severities."""

@@ -52,7 +52,7 @@ class ItsmKpiReport(models.Model):
             "is_recurrence",
         ],
         "helpdesk.ticket.stage": ["closed", "itsm_closed_loop"],
-        "rating.rating": ["res_model", "res_id", "rating", "consumed"],
+        "rating.rating": ["res_model", "res_id", "rating", "consumed", "partner_id"],
         "itsm.escalation.log": ["ticket_id"],
     }
 
@@ -131,9 +131,11 @@ class ItsmKpiReport(models.Model):
                    -- Subqueries in the select list cost nothing when a
                    -- query does not ask for them, one index lookup per
                    -- ticket when it does.
+                   -- The reporter's rating (the latest, after a rejected
+                   -- resolution): nobody else's (security review H4).
                    (SELECT r.rating FROM rating_rating r
                      WHERE r.res_id = t.id AND r.res_model = 'helpdesk.ticket'
-                       AND r.consumed
+                       AND r.consumed AND r.partner_id = t.partner_id
                   ORDER BY r.id DESC LIMIT 1) AS satisfaction,
                    COALESCE(t.is_recurrence, FALSE) AS is_recurrence,
                    CASE WHEN t.is_recurrence THEN 100.0 ELSE 0.0 END

@@ -144,10 +144,13 @@ class ItsmKpiSummary(models.Model):
                   JOIN res_company c ON c.id = t.company_id
              LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
              LEFT JOIN resource_calendar cal ON cal.id = c.resource_calendar_id
-             LEFT JOIN (SELECT DISTINCT ON (res_id) res_id, rating
-                          FROM rating_rating
-                         WHERE res_model = 'helpdesk.ticket' AND consumed
-                      ORDER BY res_id, id DESC) r ON r.res_id = t.id
+             -- The reporter's latest rating, nobody else's (H4).
+             LEFT JOIN (SELECT DISTINCT ON (rr.res_id) rr.res_id, rr.rating
+                          FROM rating_rating rr
+                          JOIN helpdesk_ticket rt ON rt.id = rr.res_id
+                               AND rt.partner_id = rr.partner_id
+                         WHERE rr.res_model = 'helpdesk.ticket' AND rr.consumed
+                      ORDER BY rr.res_id, rr.id DESC) r ON r.res_id = t.id
              LEFT JOIN (SELECT ticket_id, count(*) AS level
                           FROM itsm_escalation_log
                       GROUP BY ticket_id) e ON e.ticket_id = t.id

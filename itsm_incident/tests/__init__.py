@@ -40,3 +40,6 @@ from . import test_access_matrix
 from . import test_security_incident_rows
 from . import test_escalation_scope
 from . import test_security_incident_intake
+from . import test_security_ratings
+from . import test_security_portal
+from . import test_security_webhook

@@ -1,3 +1,4 @@
+import hashlib
 import json
 from datetime import datetime
 
@@ -78,6 +79,7 @@ class TestMonitoringEvents(HttpCase, ItsmCase):
                 "flood_window_minutes": 10,
             }
         )
+        cls.token = cls.source._itsm_new_token()
         cls.closed_stage = cls.env["helpdesk.ticket.stage"].search(
             [("closed", "=", True)], limit=1
         )
@@ -86,7 +88,7 @@ class TestMonitoringEvents(HttpCase, ItsmCase):
         headers = {"Content-Type": content_type or "application/json"}
         if token:
             headers["Authorization"] = (
-                f"Bearer {self.source.token if token is True else token}"
+                f"Bearer {self.token if token is True else token}"
             )
         data = raw if raw is not None else json.dumps(payload)
         self.env.flush_all()
@@ -224,7 +226,7 @@ class TestMonitoringEvents(HttpCase, ItsmCase):
     def test_same_fingerprint_from_another_source_is_another_incident(self):
         other = self.env["itsm.event.source"].create({"name": "Zabbix"})
         self.post(EVENTS, event())
-        self.post(EVENTS, event(), token=other.token)
+        self.post(EVENTS, event(), token=other._itsm_new_token())
         self.assertEqual(len(self.incidents()), 1)
         self.assertEqual(self.incidents().event_count, 1)
 
@@ -355,9 +357,14 @@ class TestMonitoringEvents(HttpCase, ItsmCase):
         self.assertEqual(self.all_ticket_count(), count)
 
     def test_regenerated_token_replaces_the_old_one(self):
-        old = self.source.token
-        self.source.action_regenerate_token()
-        self.assertNotEqual(self.source.token, old)
+        old = self.token
+        action = self.source.with_user(self.users["manager"]).action_regenerate_token()
+        # Shown once, in a notification that stays until it is closed.
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertTrue(action["params"]["sticky"])
+        self.token = action["params"]["message"].rpartition(" ")[2]
+        self.assertNotEqual(self.token, old)
+        self.assertGreaterEqual(len(self.token), 40)
         self.assert_refused(self.post(EVENTS, event(), token=old), 401, "Invalid")
         self.assertEqual(self.post(EVENTS, event()).status_code, 200)
 
@@ -473,16 +480,40 @@ class TestMonitoringEvents(HttpCase, ItsmCase):
     # Access
     # ------------------------------------------------------------------
 
-    def test_only_managers_read_the_token(self):
+    def test_only_the_tokens_hash_is_kept(self):
+        """The token is shown once (security review L1): the database keeps
+        its SHA-256 only, readable by nobody but the system, and nobody sets
+        a token of their choosing."""
         self.post(EVENTS, event())
         incident = self.incidents()
-        manager_view = self.source.with_user(self.users["manager"])
-        self.assertEqual(manager_view.token, self.source.token)
-        self.assertGreaterEqual(len(self.source.token), 40)
-        for role in ("agent", "resolver", "reporter", "portal"):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT * FROM itsm_event_source WHERE id = %s", [self.source.id]
+        )
+        row = self.env.cr.dictfetchone()
+        self.assertNotIn(self.token, [str(value) for value in row.values()])
+        self.assertEqual(
+            row["token_hash"], hashlib.sha256(self.token.encode()).hexdigest()
+        )
+        for role in ("manager", "agent", "resolver", "reporter", "portal"):
+            source = self.source.with_user(self.users[role])
             with self.subTest(role=role), self.assertRaises(AccessError):
-                self.source.with_user(self.users[role]).read(["token"])
-        # The desk sees which source opened an incident, never its token.
+                source.read(["token_hash"])
+        manager_view = self.source.with_user(self.users["manager"])
+        self.assertTrue(manager_view.has_token)
+        with self.assertRaises(AccessError):
+            manager_view.write({"token_hash": "0" * 64})
+        with self.assertRaises(ValueError):
+            manager_view.write({"token": "weak"})
+        with self.assertRaises(AccessError):
+            self.env["itsm.event.source"].with_user(self.users["manager"]).create(
+                {"name": "Chosen token", "token_hash": "0" * 64}
+            )
+        # Only a user who may change the source gives it a new token.
+        with self.assertRaises(AccessError):
+            self.source.with_user(self.users["agent"])._itsm_new_token()
+        self.assertEqual(self.post(EVENTS, event("still-valid")).status_code, 200)
+        # The desk sees which source opened an incident, never a token.
         agent_incident = incident.with_user(self.users["agent"])
         values = agent_incident.web_read(
             {"event_source_id": {"fields": {"display_name": {}}}}
@@ -490,8 +521,6 @@ class TestMonitoringEvents(HttpCase, ItsmCase):
         self.assertEqual(
             values["event_source_id"]["display_name"], "Prometheus production"
         )
-        with self.assertRaises(AccessError):
-            agent_incident.event_source_id.read(["token"])
 
     def test_manager_configures_the_source_from_the_menu(self):
         menus = self.visible_menus("manager")
@@ -504,8 +533,11 @@ class TestMonitoringEvents(HttpCase, ItsmCase):
             .with_user(self.users["manager"])
             .create({"name": "Nagios"})
         )
-        self.assertTrue(source.token)
-        self.assertNotEqual(source.token, self.source.token)
+        # No token until the manager generates it, shown once.
+        self.assertFalse(source.has_token)
+        action = source.action_regenerate_token()
+        self.assertTrue(source.has_token)
+        self.assertIn("not shown again", action["params"]["message"])
         self.assertEqual(
             sorted(source.severity_ids.mapped("severity")),
             ["critical", "info", "warning"],

@@ -273,6 +273,7 @@ class TestServiceEvents(HttpCase, ServiceCase):
                 "department_ids": [Command.set(cls.business.ids)],
             }
         )
+        cls.token = cls.source._itsm_new_token()
 
     def post(self, path, payload):
         self.env.flush_all()
@@ -281,7 +282,7 @@ class TestServiceEvents(HttpCase, ServiceCase):
             data=json.dumps(payload),
             headers={
                 "Content-Type": "application/json",
-                "Authorization": f"Bearer {self.source.token}",
+                "Authorization": f"Bearer {self.token}",
             },
         )
         self.env.invalidate_all()

@@ -237,9 +237,10 @@ def insert_tickets(env, size, open_count, org):
     # Ratings for 30 %, escalations for 1 % of the tickets.
     cr.execute(
         """
-        INSERT INTO rating_rating (res_model_id, res_model, res_id, rating,
-                                   consumed, access_token, create_date, write_date)
-        SELECT %(model)s, 'helpdesk.ticket', t.id, 1 + t.id %% 5, true,
+        INSERT INTO rating_rating (res_model_id, res_model, res_id, partner_id,
+                                   rating, consumed, access_token, create_date,
+                                   write_date)
+        SELECT %(model)s, 'helpdesk.ticket', t.id, t.partner_id, 1 + t.id %% 5, true,
                md5(t.id::text), t.closed_date, t.closed_date
           FROM helpdesk_ticket t
          WHERE t.id %% 10 < 3 AND t.closed_date IS NOT NULL
