@@ -402,20 +402,21 @@ class HelpdeskTicket(models.Model):
     # record: only requests have approvals, plain tickets skip it.
     def _tier_validation_check_state_on_write(self, vals):
         requests = self.filtered("request_type_id")
-        if requests:
-            super(HelpdeskTicket, requests)._tier_validation_check_state_on_write(vals)
+        return super(HelpdeskTicket, requests)._tier_validation_check_state_on_write(
+            vals
+        )
 
     def _tier_validation_check_write_allowed(self, vals):
         requests = self.filtered("request_type_id")
-        if requests:
-            super(HelpdeskTicket, requests)._tier_validation_check_write_allowed(vals)
+        return super(HelpdeskTicket, requests)._tier_validation_check_write_allowed(
+            vals
+        )
 
     def _tier_validation_check_write_remove_reviews(self, vals):
         requests = self.filtered("request_type_id")
-        if requests:
-            super(HelpdeskTicket, requests)._tier_validation_check_write_remove_reviews(
-                vals
-            )
+        return super(
+            HelpdeskTicket, requests
+        )._tier_validation_check_write_remove_reviews(vals)
 
     def _get_under_validation_exceptions(self):
         """While approvers decide, only what they approve is frozen: the
