@@ -18,6 +18,7 @@ from . import itsm_service_level_line
 from . import res_partner
 from . import itsm_deadline
 from . import itsm_deadline_mixin
+from . import itsm_ticket_link_mixin
 from . import itsm_escalation_mixin
 from . import itsm_incident_review
 from . import itsm_improvement_action

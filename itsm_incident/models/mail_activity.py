@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import ValidationError
 
 SECURITY_GROUP = "itsm_incident.group_itsm_security"
@@ -10,23 +10,8 @@ class MailActivity(models.Model):
     security group follows (``mail_activity_rule_security_incident``); and
     nobody outside that group is given one on a security incident."""
 
-    _inherit = "mail.activity"
-
-    itsm_ticket_id = fields.Many2one(
-        "helpdesk.ticket",
-        string="Ticket",
-        compute="_compute_itsm_ticket_id",
-        store=True,
-        index="btree_not_null",
-        ondelete="cascade",
-    )
-
-    @api.depends("res_model", "res_id")
-    def _compute_itsm_ticket_id(self):
-        for activity in self:
-            activity.itsm_ticket_id = (
-                activity.res_id if activity.res_model == "helpdesk.ticket" else False
-            )
+    _name = "mail.activity"
+    _inherit = ["mail.activity", "itsm.ticket.link.mixin"]
 
     @api.constrains("itsm_ticket_id", "user_id")
     def _check_itsm_security_incident(self):

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class RatingRating(models.Model):
@@ -13,21 +13,7 @@ class RatingRating(models.Model):
       (``rating_rating_rule_security_incident``) and of a company's tickets
       to that company follow it to the ticket."""
 
-    _inherit = "rating.rating"
+    _name = "rating.rating"
+    _inherit = ["rating.rating", "itsm.ticket.link.mixin"]
 
     access_token = fields.Char(groups="base.group_system")
-    itsm_ticket_id = fields.Many2one(
-        "helpdesk.ticket",
-        string="Ticket",
-        compute="_compute_itsm_ticket_id",
-        store=True,
-        index="btree_not_null",
-        ondelete="cascade",
-    )
-
-    @api.depends("res_model", "res_id")
-    def _compute_itsm_ticket_id(self):
-        for rating in self:
-            rating.itsm_ticket_id = (
-                rating.res_id if rating.res_model == "helpdesk.ticket" else False
-            )
