@@ -398,6 +398,13 @@ class HelpdeskTicket(models.Model):
             lambda ticket: ticket.request_type_id.clock_start == "approval"
         )._itsm_deadline_start(kinds=["fulfilment"], at=now)
 
+    def _compute_validation_status(self):
+        # Only requests have approvals: a plain ticket's status is "no"
+        # without reading its (absent) reviews, ticket by ticket.
+        plain = self.filtered(lambda ticket: not ticket.request_type_id)
+        plain.validation_status = "no"
+        return super(HelpdeskTicket, self - plain)._compute_validation_status()
+
     # tier.validation checks every write of every record, with a query per
     # record: only requests have approvals, plain tickets skip it.
     def _tier_validation_check_state_on_write(self, vals):
