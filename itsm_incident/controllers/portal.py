@@ -1,3 +1,4 @@
+import werkzeug
 from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import http
@@ -46,6 +47,10 @@ class ItsmHelpdeskTicketController(HelpdeskTicketController):
         except (AccessError, MissingError) as error:
             raise NotFound() from error
         stage = request.env["helpdesk.ticket.stage"].browse(int(stage_id)).exists()
+        if not ticket.is_itsm and not stage.close_from_portal:
+            # A plain team's ticket: helpdesk_mgmt's answer, back to the
+            # ticket unchanged.
+            return werkzeug.utils.redirect(f"/my/ticket/{ticket.id}")
         if not stage.close_from_portal or (ticket.is_itsm and stage.closed):
             # An ITSM ticket is done once its reporter confirms the
             # resolution (INC-12), not by a button of the portal; it is
@@ -64,6 +69,8 @@ class ItsmHelpdeskTicketController(HelpdeskTicketController):
             # A reader (a colleague, a supervisor): the reporter's to close.
             raise Forbidden()
         ticket.stage_id = stage
+        if not ticket.is_itsm:
+            return werkzeug.utils.redirect(f"/my/ticket/{ticket.id}")
         return request.redirect(f"/my/ticket/{ticket.id}")
 
     def _get_create_new_ticket_values(self, **kw):
