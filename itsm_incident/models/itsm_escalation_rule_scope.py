@@ -109,25 +109,34 @@ class ItsmEscalationRule(models.Model):
             if key != "allowed_company_ids"
         }
         result = {}
+        # Users whose walls evaluate alike (the same companies and groups:
+        # most of a sweep's recipients) share one search.
+        by_walls = {}
         for user in users:
             env = self.env(user=user.id, su=False, context=context)
             if not env["ir.model.access"].check(model, "read", raise_exception=False):
                 result[user.id] = set()
                 continue
             eval_context = env["ir.rule"]._eval_context()
-            domain = expression.AND(
-                [[("id", "in", records.ids)]]
-                + [
+            walls = expression.AND(
+                [
                     safe_eval(rule.domain_force, eval_context)
                     for rule in rules
                     if rule.domain_force
                 ]
+                or [[]]
             )
-            # sudo: the walls' domain applied to these records, as the rule
-            # engine applies it; only ids leave here.
-            result[user.id] = set(
-                records.sudo().with_context(active_test=False).search(domain).ids
-            )
+            key = repr(walls)
+            if key not in by_walls:
+                # sudo: the walls' domain applied to these records, as the
+                # rule engine applies it; only ids leave here.
+                by_walls[key] = set(
+                    records.sudo()
+                    .with_context(active_test=False)
+                    .search(expression.AND([[("id", "in", records.ids)], walls]))
+                    .ids
+                )
+            result[user.id] = by_walls[key]
         return result
 
     def _itsm_only_readers(self, records, recipients):
