@@ -22,7 +22,13 @@ class HelpdeskTicket(models.Model):
         all the tickets (its own version queries once per ticket, also for
         every ticket being created, which has no rating yet)."""
         grades = defaultdict(lambda: dict.fromkeys(("great", "okay", "bad"), 0))
-        saved = self.filtered("id")  # not a form being filled in
+        # Not a form being filled in, nor a ticket known to have no rating
+        # (one being created: its ratings are in the cache, empty).
+        field, cache = self._fields["rating_ids"], self.env.cache
+        saved = self.filtered(
+            lambda ticket: ticket.id
+            and (not cache.contains(ticket, field) or cache.get(ticket, field))
+        )
         if saved:
             for res_id, rating, count in self.env["rating.rating"]._read_group(
                 [

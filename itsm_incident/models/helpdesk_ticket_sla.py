@@ -355,6 +355,7 @@ class HelpdeskTicket(models.Model):
         that depend on them are recomputed as after an ORM write."""
         tickets = self.browse(list(changes))
         tickets.flush_recordset(list(names))
+        now = fields.Datetime.now()
         rows = SQL(", ").join(
             SQL(
                 "(%s, %s)",
@@ -380,13 +381,27 @@ class HelpdeskTicket(models.Model):
                     SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
                     for name in names
                 ),
-                now=fields.Datetime.now(),
+                now=now,
                 uid=self.env.uid,
                 rows=rows,
                 columns=SQL(", ").join(SQL.identifier(name) for name in names),
             )
         )
-        tickets.invalidate_recordset([*names, "write_date", "write_uid"])
+        # The cache takes what the row now holds (no read of the tickets
+        # back), then what depends on it is recomputed as after a write.
+        cache = self.env.cache
+        for name in names:
+            field = self._fields[name]
+            cache.update(
+                tickets,
+                field,
+                [
+                    field.convert_to_cache(changes[ticket.id][name], ticket)
+                    for ticket in tickets
+                ],
+            )
+        cache.update(tickets, self._fields["write_date"], [now] * len(tickets))
+        cache.update(tickets, self._fields["write_uid"], [self.env.uid] * len(tickets))
         tickets.modified(list(names))
 
     def _itsm_deadline_event(self, event, deadlines):
