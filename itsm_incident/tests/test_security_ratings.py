@@ -52,7 +52,11 @@ class TestSecurityRatings(SecurityHttpCase):
                         [[("access_token", "=", rating.access_token)]],
                         {},
                     ),
-                    ("web_search_read", [], {"specification": {"access_token": {}}}),
+                    (
+                        "web_search_read",
+                        [],
+                        {"domain": [], "specification": {"access_token": {}}},
+                    ),
                 ):
                     method, args, kwargs = call
                     with self.assertRaises(JsonRpcException, msg=method):
