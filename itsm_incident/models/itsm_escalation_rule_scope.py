@@ -147,18 +147,30 @@ class ItsmEscalationRule(models.Model):
         partners = Partner.union(*recipients.values()) if recipients else Partner
         readers = self._itsm_reader_ids(records, partners.user_ids)
         confidential = set(records._itsm_escalation_confidential().ids)
+        # What each partner may read, once: their users' records (None: a
+        # contact without a user, who reads none of the confidential ones).
+        readable = {}
+        for partner in partners:
+            users = partner.user_ids
+            if not users:
+                readable[partner.id] = None
+            elif len(users) == 1:
+                readable[partner.id] = readers[users.id]
+            else:
+                readable[partner.id] = set().union(*(readers[u.id] for u in users))
         result = {}
-        for record in records:
-            allowed = Partner
-            for partner in recipients.get(record.id, Partner):
-                users = partner.user_ids
-                if (
-                    any(record.id in readers[user.id] for user in users)
-                    if users
-                    else record.id not in confidential
-                ):
-                    allowed |= partner
-            result[record.id] = allowed
+        for record_id in records.ids:
+            result[record_id] = Partner.browse(
+                [
+                    partner_id
+                    for partner_id in recipients.get(record_id, Partner).ids
+                    if (
+                        record_id not in confidential
+                        if readable[partner_id] is None
+                        else record_id in readable[partner_id]
+                    )
+                ]
+            )
         return result
 
     def _itsm_cc_by_record(self, records):
