@@ -387,8 +387,9 @@ class HelpdeskTicket(models.Model):
                 columns=SQL(", ").join(SQL.identifier(name) for name in names),
             )
         )
-        # The cache takes what the row now holds (no read of the tickets
-        # back), then what depends on it is recomputed as after a write.
+        # The cache takes the mirrors the row now holds (no read of the
+        # tickets back), then what depends on them is recomputed as after a
+        # write.
         cache = self.env.cache
         for name in names:
             field = self._fields[name]
@@ -400,8 +401,7 @@ class HelpdeskTicket(models.Model):
                     for ticket in tickets
                 ],
             )
-        cache.update(tickets, self._fields["write_date"], [now] * len(tickets))
-        cache.update(tickets, self._fields["write_uid"], [self.env.uid] * len(tickets))
+        tickets.invalidate_recordset(["write_date", "write_uid"])
         tickets.modified(list(names))
 
     def _itsm_deadline_event(self, event, deadlines):
