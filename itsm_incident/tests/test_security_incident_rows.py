@@ -2,7 +2,6 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
 
@@ -52,6 +51,8 @@ class TestSecurityIncidentRows(ItsmCase):
         the system makes them (sudo: the escalation log, the sampling and
         the rating are the system's)."""
         env = cls.env
+        # Dates of the ticket's own day (not the real clock).
+        reported = ticket.create_date.date()
         review = env["itsm.incident.review"].create(
             {"ticket_id": ticket.id, "cause": "Leaked credentials"}
         )
@@ -60,14 +61,14 @@ class TestSecurityIncidentRows(ItsmCase):
                 "name": f"Rotate credentials ({ticket.number})",
                 "ticket_id": ticket.id,
                 "user_id": cls.users["resolver"].id,
-                "date_deadline": fields.Date.today() + timedelta(days=7),
+                "date_deadline": reported + timedelta(days=7),
             }
         )
         spot_check = env["itsm.supervision.round"].create(
             {
                 "name": f"Round of {ticket.number}",
-                "date_from": fields.Date.today(),
-                "date_to": fields.Date.today(),
+                "date_from": reported,
+                "date_to": reported,
             }
         )
         item = env["itsm.supervision.checklist.item"].search([], limit=1)
@@ -85,7 +86,7 @@ class TestSecurityIncidentRows(ItsmCase):
                 "res_model": "helpdesk.ticket",
                 "res_id": ticket.id,
                 "ticket_id": ticket.id,
-                "fired_at": fields.Datetime.now(),
+                "fired_at": ticket.create_date,
             }
         )
         rating = env["rating.rating"].create(
