@@ -20,10 +20,16 @@
         "views/itsm_change_freeze_views.xml",
         "views/itsm_request_type_views.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/itsm_system_account_views.xml",
+        "views/hr_employee_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/itsm_change_conflict_accept_views.xml",
         "views/itsm_change_menus.xml",
     ],
-    "demo": ["demo/itsm_change_demo.xml", "demo/itsm_request_demo.xml"],
+    "demo": [
+        "demo/itsm_change_demo.xml",
+        "demo/itsm_request_demo.xml",
+        "demo/itsm_system_account_demo.xml",
+    ],
     "pre_init_hook": "pre_init_hook",
 }

@@ -9,3 +9,6 @@ from . import itsm_deadline
 from . import tier_definition
 from . import tier_review
 from . import helpdesk_ticket_request
+from . import itsm_system_account
+from . import helpdesk_ticket_account
+from . import hr_employee

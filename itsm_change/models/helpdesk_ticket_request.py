@@ -287,6 +287,9 @@ class HelpdeskTicket(models.Model):
             reviews._itsm_check_reviewers()
             # The first step's turn (tier.validation settles it lazily).
             reviews._compute_can_review()
+            # need_validation has no dependencies: a value computed before
+            # the reviews existed would ask for them again at the approval.
+            to_approve.invalidate_recordset(["need_validation"])
         if approved:
             approved._itsm_request_approved()
 

@@ -3,7 +3,10 @@
 change roles added and the records of the change models. The home change is
 a draft requested by the reporter; the buttons check the steps and roles on
 top (tested with the workflow). Request types are read by every employee and
-kept by ITSM managers; the president's role reads them too."""
+kept by ITSM managers; the president's role reads them too. The account
+register is read by the holder, their department's head and the desk, kept by
+the account requests (ITSM managers correct it), never deleted; employees are
+Odoo's (hr), listed because this addon adds the register to them."""
 
 from odoo.tests import tagged
 
@@ -18,25 +21,31 @@ ROLES = {
 
 TABLES = """
 model                    reporter  resolver  agent     manager   head
+hr.employee              r.../.... r.../.... r.../.... r.../.... r.../....
 itsm.change              rwcu/.... r.../.... r.../.... r.../.... r.../....
 itsm.change.confirmation r.../.... r.../.... r.../.... r.../.... r.../....
 itsm.change.conflict     r.../.... r.../.... r.../.... r.../.... r.../....
 itsm.change.freeze       r.../.... r.../.... r.../.... r.../.... r.../....
 itsm.request.type        r.../.... r.../.... r.../.... rwcu/.... r.../....
+itsm.system.account      r.../.... r.../.... r.../.... rwc./.... r.../....
 
 model                    risk      supervisor security  kpi_dept  employee
+hr.employee              r.../.... r.../.... r.../.... r.../.... r.../....
 itsm.change              r.../.... r.../.... r.../.... ..../.... ..../....
 itsm.change.confirmation r.../.... r.../.... r.../.... ..../.... ..../....
 itsm.change.conflict     r.../.... r.../.... r.../.... ..../.... ..../....
 itsm.change.freeze       r.../.... r.../.... r.../.... ..../.... ..../....
 itsm.request.type        r.../.... r.../.... r.../.... r.../.... r.../....
+itsm.system.account      ..../.... ..../.... ..../.... ..../.... ..../....
 
 model                    portal    public    cab       change_mgr president
+hr.employee              ..../.... ..../.... r.../.... r.../.... r.../....
 itsm.change              ..../.... ..../.... r.../.... rwcu/.... ..../....
 itsm.change.confirmation ..../.... ..../.... r.../.... r.../.... ..../....
 itsm.change.conflict     ..../.... ..../.... r.../.... r.../.... ..../....
 itsm.change.freeze       ..../.... ..../.... r.../.... rwcu/.... ..../....
 itsm.request.type        ..../.... ..../.... r.../.... r.../.... r.../....
+itsm.system.account      ..../.... ..../.... ..../.... ..../.... ..../....
 """
 
 
@@ -56,6 +65,14 @@ class TestChangeAccessMatrix(matrix.TestAccessMatrix):
         ):
             department = env["hr.department"].create(
                 {"name": f"Users of {company.name}", "company_id": company.id}
+            )
+            # The accounts' holder: the home reporter, someone far away.
+            holder = (
+                employee
+                if company == cls.home_company
+                else env["hr.employee"].create(
+                    {"name": "Far away", "company_id": company.id}
+                )
             )
             change, other = (
                 env["itsm.change"]
@@ -82,6 +99,15 @@ class TestChangeAccessMatrix(matrix.TestAccessMatrix):
                     ),
                     "itsm.change.freeze": env["itsm.change.freeze"].create(
                         {"name": f"Freeze ({company.name})", "company_id": company.id}
+                    ),
+                    "hr.employee": holder,
+                    "itsm.system.account": env["itsm.system.account"].create(
+                        {
+                            "login": f"matrix.{company.id}",
+                            "service_id": side["itsm.service"].id,
+                            "employee_id": holder.id,
+                            "company_id": company.id,
+                        }
                     ),
                     "itsm.request.type": env["itsm.request.type"].create(
                         {

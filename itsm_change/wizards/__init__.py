@@ -1,1 +1,2 @@
 from . import itsm_change_conflict_accept
+from . import hr_departure_wizard
