@@ -10,7 +10,9 @@ import logging
 import re
 from datetime import datetime, timezone
 
-from odoo import http
+from psycopg2.extensions import TransactionRollbackError
+
+from odoo import api, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
@@ -25,6 +27,10 @@ DRAIN_BLOCK = 64 * 1024
 EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
 MAX_EVENTS = 1000
+# How many times a delivery starts again after meeting another one.
+DELIVERY_TRIES = 20
+# Where the body read once is kept in the request's WSGI environment.
+BODY_KEY = "itsm.events.body"
 MAX_FINGERPRINT = 255
 STATUSES = ("firing", "resolved")
 TEXT_KEYS = ("source", "severity", "summary", "description", "service")
@@ -79,10 +85,22 @@ def read_json(httprequest):
 def read_body(httprequest):
     """The request body, at most MAX_BODY_BYTES of it: Odoo would read a
     chunked body (no Content-Length) whole, up to 128 MiB; here reading
-    stops one byte beyond the limit (security review L1)."""
+    stops one byte beyond the limit (security review L1).
+
+    Kept with the request: when two deliveries meet on the same source,
+    Odoo serves the second again after a serialization failure, and its
+    body must then be read again from here (the stream is spent)."""
     # Odoo's request wraps werkzeug's and hides its stream (the bus reads
     # its socket likewise); get_data() would read it all.
-    stream = httprequest._HTTPRequest__wrapped.stream
+    wrapped = httprequest._HTTPRequest__wrapped
+    if BODY_KEY in wrapped.environ:
+        return wrapped.environ[BODY_KEY]
+    body = _read_stream(wrapped.stream)
+    wrapped.environ[BODY_KEY] = body
+    return body
+
+
+def _read_stream(stream):
     chunks, size = [], 0
     try:
         while size <= MAX_BODY_BYTES:
@@ -318,21 +336,39 @@ class ItsmEventsController(http.Controller):
         # readable by managers only. What it may do is bounded by
         # _itsm_receive_events: open and update the incidents of this source.
         user = source.user_id
-        env = request.env(
-            user=user.id,
-            su=True,
-            context=dict(
-                request.env.context,
-                lang=user.lang,
-                tz=user.tz,
-                allowed_company_ids=source.company_id.ids,
-                mail_create_nosubscribe=True,
-            ),
+        context = dict(
+            request.env.context,
+            lang=user.lang,
+            tz=user.tz,
+            allowed_company_ids=source.company_id.ids,
+            mail_create_nosubscribe=True,
         )
-        try:
-            with env.cr.savepoint():
-                summary = source.with_env(env)._itsm_receive_events(events)
-        except (UserError, ValidationError) as exc:
-            _logger.warning("Events of source %s refused: %s", source.id, exc)
-            return _error(422, f"The events could not be recorded: {exc}")
+        # Deliveries of one source wait for each other (a row lock); the one
+        # that waited finds the source changed and must start again on a
+        # fresh snapshot, or it would not see the incidents just opened. In
+        # a transaction of its own it starts again at once, rather than
+        # after the random pause of Odoo's retry of the whole request (up
+        # to seconds, seen under load).
+        for attempt in range(1, DELIVERY_TRIES + 1):
+            try:
+                with request.env.registry.cursor() as cr:
+                    env = api.Environment(cr, user.id, context, su=True)
+                    try:
+                        with cr.savepoint():
+                            summary = source.with_env(env)._itsm_receive_events(events)
+                    except (UserError, ValidationError) as exc:
+                        _logger.warning(
+                            "Events of source %s refused: %s", source.id, exc
+                        )
+                        return _error(422, f"The events could not be recorded: {exc}")
+                break
+            except TransactionRollbackError:
+                if attempt == DELIVERY_TRIES:
+                    raise
+                _logger.info(
+                    "Events of source %s met another delivery; again (%s/%s).",
+                    source.id,
+                    attempt,
+                    DELIVERY_TRIES,
+                )
         return request.make_json_response(summary)

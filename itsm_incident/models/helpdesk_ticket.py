@@ -6,6 +6,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools.cron import retry_on_conflict
+
 # Other modules import these from here.
 # pylint: disable=unused-import
 from .helpdesk_ticket_screening import DECLARATION_TYPES, SCREENING_STATES  # noqa: F401
@@ -266,6 +268,7 @@ class HelpdeskTicket(models.Model):
         )
 
     @api.model
+    @retry_on_conflict
     def _cron_itsm_follow_up(self, batch_size=1000):
         """What new tickets leave for right after their transaction commits
         (one cron, one trigger per transaction): the assignees' notices, then

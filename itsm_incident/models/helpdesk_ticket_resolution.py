@@ -5,6 +5,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.cron import retry_on_conflict
+
 _logger = logging.getLogger(__name__)
 
 REVIEW_READERS = (
@@ -434,6 +436,7 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    @retry_on_conflict
     def _cron_itsm_auto_close(self, batch_size=500):
         """Close resolved tickets whose reporter stayed silent past their
         automatic-closure date, a batch at a time. A ticket that cannot close

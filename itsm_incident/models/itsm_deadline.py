@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, create_index
 
 from ..tools.after_commit import trigger_after_commit
+from ..tools.cron import retry_on_conflict
 from .itsm_deadline_mixin import SWEEP_NOTES
 
 _logger = logging.getLogger(__name__)
@@ -389,6 +390,7 @@ class ItsmDeadline(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    @retry_on_conflict
     def _cron_sweep(self, batch_size=2000):
         """Warn and breach what is due, exactly once each, even with several
         workers: each deadline is claimed by one UPDATE … RETURNING. The

@@ -362,13 +362,15 @@ class ItsmEventSource(models.Model):
         self.ensure_one()
         # One request at a time per source, so that repeats, the flood guard
         # and the counters stay right when a tool posts webhooks concurrently
-        # (the other request waits, then Odoo retries it on a fresh snapshot).
+        # (the other request waits, then Odoo retries it on a fresh snapshot:
+        # that serialization failure is expected, not logged as an error).
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM %s WHERE id = %s FOR NO KEY UPDATE",
                 SQL.identifier(self._table),
                 self.id,
-            )
+            ),
+            log_exceptions=False,
         )
         Ticket = self.env["helpdesk.ticket"]
         now = fields.Datetime.now()

@@ -5,6 +5,8 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.cron import retry_on_conflict
+
 ACTION_STATES = [
     ("open", "Open"),
     ("done", "Done"),
@@ -213,6 +215,7 @@ class ItsmImprovementAction(models.Model):
         ]
 
     @api.model
+    @retry_on_conflict
     def _cron_remind_overdue(self, batch_size=200):
         """Remind each owner of their overdue actions: one digest e-mail per
         owner, at most once a day (the actions remember the day they were

@@ -4,6 +4,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
+from ..tools.cron import retry_on_conflict
+
 # The measures of the report, as in the KPI pivot.
 MEASURES = [
     "response_hours:avg",
@@ -110,6 +112,7 @@ class ItsmKpiMonthlyReport(models.Model):
         }
 
     @api.model
+    @retry_on_conflict
     def _cron_send(self, today=None):
         """From each company's report day on, report the previous month once
         (a day missed, e.g. the server was down, is caught up the next)."""

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.cron import retry_on_conflict
 from .itsm_kpi_measures import excluded_sql
 
 # Measures aggregated as ratios of sums, so that a group's rate is the share
@@ -185,6 +186,7 @@ class ItsmKpiSummary(models.Model):
         )
 
     @api.model
+    @retry_on_conflict
     def _cron_refresh(self):
         self._refresh()
         self.env["ir.cron"]._notify_progress(done=1, remaining=0)

@@ -302,6 +302,27 @@ class TestPortal(PortalCase):
             "the deadline of the P1's resolution",
         )
 
+    def test_the_list_shows_twenty_tickets_a_page(self):
+        """A phone's screenful a page (X-8), the rest behind the pager; the
+        other portal lists keep Odoo's page size."""
+        self.env["helpdesk.ticket"].create(
+            [
+                {
+                    "name": f"Receipt printer {number:02d}",
+                    "description": "It jams.",
+                    "partner_id": self.portal_company.id,
+                    "team_id": self.desk_team.id,
+                }
+                for number in range(1, 25)
+            ]
+        )
+        first = self.url_open("/my/tickets?sortby=name")
+        self.assertEqual(first.text.count("Receipt printer"), 20)
+        self.assertIn("/my/tickets/page/2", first.text)
+        second = self.url_open("/my/tickets/page/2?sortby=name")
+        self.assertIn("Receipt printer 24", second.text)
+        self.assertNotIn("Receipt printer 01", second.text)
+
     def test_another_company_ticket_stays_hidden(self):
         page = self.url_open("/my/tickets")
         self.assertIn("Tills offline", page.text)
