@@ -16,6 +16,7 @@
         "security/itsm_change_rules.xml",
         "data/itsm_change_data.xml",
         "data/itsm_request_type_data.xml",
+        "data/itsm_request_delivery_data.xml",
         "views/itsm_change_views.xml",
         "views/itsm_change_freeze_views.xml",
         "views/itsm_request_type_views.xml",
@@ -24,6 +25,7 @@
         "views/hr_employee_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/itsm_change_conflict_accept_views.xml",
+        "wizards/itsm_request_delivery_wizard_views.xml",
         "views/itsm_change_menus.xml",
     ],
     "demo": [
@@ -31,5 +33,6 @@
         "demo/itsm_request_demo.xml",
         "demo/itsm_system_account_demo.xml",
     ],
+    "external_dependencies": {"python": ["pyzipper"]},
     "pre_init_hook": "pre_init_hook",
 }

@@ -12,3 +12,6 @@ from . import helpdesk_ticket_request
 from . import itsm_system_account
 from . import helpdesk_ticket_account
 from . import hr_employee
+from . import itsm_request_delivery
+from . import itsm_request_delivery_download
+from . import helpdesk_ticket_delivery

@@ -3,3 +3,4 @@ from . import test_change_rules
 from . import test_request
 from . import test_access_matrix
 from . import test_system_account
+from . import test_request_delivery

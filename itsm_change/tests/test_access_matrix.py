@@ -21,6 +21,8 @@ ROLES = {
 
 TABLES = """
 model                    reporter  resolver  agent     manager   head
+itsm.request.delivery    r.../.... r.../.... r.../.... r.../.... ..../....
+itsm.request.delivery.download ..../.... r.../.... r.../.... r.../.... ..../....
 hr.employee              r.../.... r.../.... r.../.... r.../.... r.../....
 itsm.change              rwcu/.... r.../.... r.../.... r.../.... r.../....
 itsm.change.confirmation r.../.... r.../.... r.../.... r.../.... r.../....
@@ -30,6 +32,8 @@ itsm.request.type        r.../.... r.../.... r.../.... rwcu/.... r.../....
 itsm.system.account      r.../.... r.../.... r.../.... rwc./.... r.../....
 
 model                    risk      supervisor security  kpi_dept  employee
+itsm.request.delivery    ..../.... ..../.... ..../.... ..../.... ..../....
+itsm.request.delivery.download ..../.... ..../.... ..../.... ..../.... ..../....
 hr.employee              r.../.... r.../.... r.../.... r.../.... r.../....
 itsm.change              r.../.... r.../.... r.../.... ..../.... ..../....
 itsm.change.confirmation r.../.... r.../.... r.../.... ..../.... ..../....
@@ -39,6 +43,8 @@ itsm.request.type        r.../.... r.../.... r.../.... r.../.... r.../....
 itsm.system.account      ..../.... ..../.... ..../.... ..../.... ..../....
 
 model                    portal    public    cab       change_mgr president
+itsm.request.delivery    ..../.... ..../.... ..../.... ..../.... ..../....
+itsm.request.delivery.download ..../.... ..../.... ..../.... ..../.... ..../....
 hr.employee              ..../.... ..../.... r.../.... r.../.... r.../....
 itsm.change              ..../.... ..../.... r.../.... rwcu/.... ..../....
 itsm.change.confirmation ..../.... ..../.... r.../.... r.../.... ..../....
@@ -74,6 +80,19 @@ class TestChangeAccessMatrix(matrix.TestAccessMatrix):
                     {"name": "Far away", "company_id": company.id}
                 )
             )
+            # A delivered extraction: the home reporter's.
+            delivery = env["itsm.request.delivery"].create(
+                {
+                    "name": f"Revenue ({company.name}).zip",
+                    "ticket_id": side["helpdesk.ticket"].id,
+                    "secrecy": "secret",
+                    "recipient_id": (
+                        cls.role_users["reporter"].partner_id
+                        if company == cls.home_company
+                        else company.partner_id
+                    ).id,
+                }
+            )
             change, other = (
                 env["itsm.change"]
                 .with_user(cls.role_users["reporter"])
@@ -101,6 +120,16 @@ class TestChangeAccessMatrix(matrix.TestAccessMatrix):
                         {"name": f"Freeze ({company.name})", "company_id": company.id}
                     ),
                     "hr.employee": holder,
+                    "itsm.request.delivery": delivery,
+                    "itsm.request.delivery.download": env[
+                        "itsm.request.delivery.download"
+                    ].create(
+                        {
+                            "delivery_id": delivery.id,
+                            "user_id": cls.role_users["reporter"].id,
+                            "date": "2026-11-26 09:00:00",
+                        }
+                    ),
                     "itsm.system.account": env["itsm.system.account"].create(
                         {
                             "login": f"matrix.{company.id}",

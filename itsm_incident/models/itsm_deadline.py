@@ -391,14 +391,23 @@ class ItsmDeadline(models.Model):
 
     @api.model
     @retry_on_conflict
-    def _cron_sweep(self, batch_size=2000):
+    def _cron_sweep(self, batch_size=None):
         """Warn and breach what is due, exactly once each, even with several
         workers: each deadline is claimed by one UPDATE … RETURNING. The
         notes of one sweep are merged: one per record for all that fired.
         A deadline whose record is gone is logged and removed, never stops
-        the sweep (``_split_orphans``)."""
+        the sweep (``_split_orphans``).
+
+        As a cron job, one batch a call (``itsm_incident.sweep_batch_size``
+        deadlines, default 2000): the job tells Odoo what remains (its
+        progress API) and runs again, committed in between, so that a sweep
+        stopped anywhere (a server killed, a time limit) resumes where it
+        stopped, on whichever server takes the job next. Called otherwise
+        (tests, benchmarks), it sweeps everything at once."""
+        batch_size = batch_size or self._sweep_batch_size()
+        one_batch = bool(self.env.context.get("cron_id"))
         now = self._now()
-        done = 0
+        done = remaining = 0
         data = self.env.cr.precommit.data
         notes = data[SWEEP_NOTES] = {}
         try:
@@ -406,7 +415,7 @@ class ItsmDeadline(models.Model):
                 ("warning", "warned_at", "warn_at"),
                 ("breach", "breached_at", "deadline"),
             ):
-                while True:
+                while not remaining:
                     claimed = self._claim(column, due_column, now, batch_size)
                     if not claimed:
                         break
@@ -417,12 +426,49 @@ class ItsmDeadline(models.Model):
                             records._itsm_deadline_event(event, deadlines - orphans)
                     if len(claimed) < batch_size:
                         break
-            done += self.env["itsm.escalation.rule"]._run_due(now)
+                    if one_batch:
+                        remaining = self._due_count(now)
+            if not remaining:
+                done += self.env["itsm.escalation.rule"]._run_due(now)
         finally:
             data.pop(SWEEP_NOTES, None)
         self.env["itsm.deadline.mixin"]._itsm_flush_notes(notes)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if remaining:
+            # Odoo runs the job again a few times, then leaves it ready
+            # for the servers' next poll (a minute): woken now instead, by
+            # a trigger every server hears.
+            self._wake_sweep_at({now})
         return done
+
+    @api.model
+    def _sweep_batch_size(self):
+        # sudo: a technical setting of the sweep, whoever triggers it.
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("itsm_incident.sweep_batch_size", "")
+        )
+        return int(value) if value.isdigit() and int(value) > 0 else 2000
+
+    @api.model
+    def _due_count(self, now):
+        """How many warnings and breaches are due and not yet claimed (the
+        claims' own indexes)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT (SELECT count(*) FROM itsm_deadline
+                         WHERE state = 'running' AND warned_at IS NULL
+                           AND warn_at <= %(now)s)
+                     + (SELECT count(*) FROM itsm_deadline
+                         WHERE state = 'running' AND breached_at IS NULL
+                           AND deadline <= %(now)s)
+                """,
+                now=now,
+            )
+        )
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _split_orphans(self, res_model, deadlines):
