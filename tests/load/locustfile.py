@@ -26,12 +26,15 @@ import re
 import uuid
 from collections import deque
 
+import gevent
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
 RUN = os.environ.get("ITSM_LOAD_RUN") or uuid.uuid4().hex[:8]
 SETUP = json.loads(os.environ.get("ITSM_LOAD_SETUP") or "{}")
 OUT = os.environ.get("ITSM_LOAD_OUT", "load_result.json")
+# Seconds measured, from the moment every user is logged in.
+MEASURE = int(os.environ.get("ITSM_LOAD_MEASURE") or 60)
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 CATEGORY = re.compile(r'<option\s+value="(\d+)"[^>]*>', re.S)
 TICKET_URL = re.compile(r"/my/ticket/(\d+)")
@@ -54,7 +57,9 @@ def logged_in():
     """One more user ready; the last one starts the measured window."""
     WARM["ready"] += 1
     if WARM["ready"] == WARM["expected"]:
-        WARM["environment"].runner.stats.reset_all()
+        runner = WARM["environment"].runner
+        runner.stats.reset_all()
+        gevent.spawn_later(MEASURE, runner.quit)
         WARM["environment"].events.request.fire(
             request_type="MARK",
             name="session: all users logged in",
