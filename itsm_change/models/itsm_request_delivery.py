@@ -38,10 +38,16 @@ class ItsmRequestDelivery(models.Model):
     attachment_id = fields.Many2one(
         "ir.attachment", string="Encrypted file", readonly=True, ondelete="restrict"
     )
+    # The log of downloads is the desk's to read.
     download_ids = fields.One2many(
-        "itsm.request.delivery.download", "delivery_id", string="Downloads"
+        "itsm.request.delivery.download",
+        "delivery_id",
+        string="Downloads",
+        groups="itsm_incident.group_itsm_resolver",
     )
-    download_count = fields.Integer(compute="_compute_download_count")
+    download_count = fields.Integer(
+        compute="_compute_download_count", groups="itsm_incident.group_itsm_resolver"
+    )
     download_url = fields.Char(compute="_compute_download_url")
 
     @api.depends("download_ids")
