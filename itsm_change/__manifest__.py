@@ -21,6 +21,7 @@
         "views/itsm_change_freeze_views.xml",
         "views/itsm_request_type_views.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_portal_templates.xml",
         "views/itsm_system_account_views.xml",
         "views/hr_employee_views.xml",
         "views/res_config_settings_views.xml",

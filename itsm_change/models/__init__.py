@@ -15,3 +15,4 @@ from . import hr_employee
 from . import itsm_request_delivery
 from . import itsm_request_delivery_download
 from . import helpdesk_ticket_delivery
+from . import helpdesk_ticket_request_mail

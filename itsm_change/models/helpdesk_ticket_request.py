@@ -231,7 +231,12 @@ class HelpdeskTicket(models.Model):
                 for name, asked in (
                     ("request_purpose", request_type.ask_purpose),
                     ("request_scope", request_type.ask_scope),
-                    ("service_id", request_type.ask_service),
+                    # By e-mail: the desk names the system afterwards.
+                    (
+                        "service_id",
+                        request_type.ask_service
+                        and not self.env.context.get("itsm_request_by_mail"),
+                    ),
                     ("request_account_action", request_type.ask_account_action),
                 )
                 if asked and not ticket[name]

@@ -1,4 +1,8 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
+
+from odoo.addons.mail.tools.alias_error import AliasError
 
 REQUEST_KINDS = [
     ("requirement", "Business requirement"),
@@ -18,6 +22,7 @@ class ItsmRequestType(models.Model):
     time spent approving does not count) or from its receipt."""
 
     _name = "itsm.request.type"
+    _inherit = ["mail.alias.mixin.optional"]
     _description = "ITSM Request Type"
     _order = "sequence, id"
 
@@ -111,6 +116,17 @@ class ItsmRequestType(models.Model):
         context={"active_test": False},
     )
     request_count = fields.Integer(compute="_compute_request_count")
+    # Filing by e-mail (S4 业务数据处理流程 3): a single urgent data correction
+    # may be sent by the requester's supervisor by e-mail, and is answered
+    # by e-mail when done.
+    mail_supervisors_only = fields.Boolean(
+        string="By e-mail from supervisors only",
+        default=True,
+        help="Only an employee who supervises others (a department's manager, "
+        "or someone with people reporting to them) may file a request of the "
+        "type by e-mail; anyone else gets the e-mail back and nothing is "
+        "filed.",
+    )
 
     _sql_constraints = [
         (
@@ -119,6 +135,49 @@ class ItsmRequestType(models.Model):
             "Working days cannot be negative.",
         ),
     ]
+
+    def _alias_get_creation_values(self):
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get_id("helpdesk.ticket")
+        if self.id:
+            defaults = {
+                "request_type_id": self.id,
+                "declaration_type": "service_request",
+                # Sent by e-mail because it is urgent (S4).
+                "urgency": "high",
+            }
+            if self.team_id:
+                defaults["team_id"] = self.team_id.id
+            values["alias_defaults"] = repr(defaults)
+        if self.mail_supervisors_only:
+            values["alias_bounced_content"] = Markup("<p>%s</p>") % self.env._(
+                "Requests of this type are sent by e-mail by the requester's "
+                "supervisor only (an urgent data correction). Please ask your "
+                "supervisor, or file the request on the portal."
+            )
+        return values
+
+    def _alias_get_error(self, message, message_dict, alias):
+        error = super()._alias_get_error(message, message_dict, alias)
+        if error or not self.mail_supervisors_only:
+            return error
+        author = self.env["res.partner"].browse(message_dict.get("author_id"))
+        # sudo: whom the sender supervises, to accept their e-mail or not.
+        employees = author.user_ids.sudo().employee_ids
+        supervises = employees.child_ids or self.env["hr.department"].sudo().search(
+            [("manager_id", "in", employees.ids)], limit=1
+        )
+        if not (author and supervises):
+            return AliasError(
+                "error_itsm_supervisors_only",
+                self.env._(
+                    "a request of the type “%s” is sent by e-mail by the "
+                    "requester's supervisor; file it on the portal or in the "
+                    "back office",
+                    self.name,
+                ),
+            )
+        return False
 
     @api.depends_context("uid")
     def _compute_request_count(self):
