@@ -16,3 +16,4 @@ from . import itsm_request_delivery
 from . import itsm_request_delivery_download
 from . import helpdesk_ticket_delivery
 from . import helpdesk_ticket_request_mail
+from . import itsm_demo_history

@@ -375,3 +375,24 @@ class TestRequests(ItsmCase):
             .with_user(user)
             .search([("id", "in", tickets.ids)])
         )
+
+    def test_the_demo_requests_were_decided_by_their_approvers(self):
+        """The demo shows requests waiting, approved and rejected, each
+        decided through the approvers' buttons (a real trail)."""
+        approved = self.env.ref(
+            "itsm_change.request_account_rights", raise_if_not_found=False
+        )
+        if not approved:
+            self.skipTest("database without demo data")
+        rejected = self.env.ref("itsm_change.request_product_weekend")
+        waiting = self.env.ref("itsm_change.request_product_plan")
+        self.assertEqual(approved.request_state, "approved")
+        self.assertTrue(approved.request_approved_date)
+        self.assertEqual(set(approved.review_ids.mapped("status")), {"approved"})
+        self.assertTrue(self.clock(approved, "fulfilment"))
+        self.assertEqual(rejected.request_state, "rejected")
+        self.assertIn("rejected", rejected.review_ids.mapped("status"))
+        decided = rejected.review_ids.filtered(lambda r: r.status == "rejected")
+        self.assertTrue(decided.done_by)
+        self.assertNotEqual(decided.done_by, rejected.request_requester_id)
+        self.assertEqual(waiting.request_state, "to_approve")
