@@ -229,6 +229,8 @@ class HelpdeskTicket(models.Model):
         """File one removal request per active account of these employees
         (set-wise: one search for the accounts, one for the removals under
         way, one create). Returns the requests filed."""
+        # sudo: HR's record (its write checked HR's rights) reaches the
+        # register and the request types, which HR officers do not read.
         Account = self.env["itsm.system.account"].sudo()
         accounts = Account.search(
             [("employee_id", "in", employees.ids), ("state", "=", "active")]
@@ -241,6 +243,9 @@ class HelpdeskTicket(models.Model):
             .sudo()
             .search([("kind", "=", "account")], order="sequence, id")
         )
+        origin_text = dict(
+            self._fields["request_origin"]._description_selection(self.env)
+        )[origin]
         vals_list = []
         for account in accounts:
             request_type = types.filtered(
@@ -250,9 +255,6 @@ class HelpdeskTicket(models.Model):
             if not request_type:
                 continue
             employee = account.employee_id
-            origin_text = dict(
-                self._fields["request_origin"]._description_selection(self.env)
-            )[origin]
             vals_list.append(
                 {
                     "name": self.env._(

@@ -112,6 +112,8 @@ class ItsmSystemAccount(models.Model):
         (neither rejected nor closed): one query for all."""
         if not accounts:
             return accounts
+        # sudo: whether a removal is under way, whoever's change (HR's)
+        # asks; only the accounts leave this method.
         tickets = (
             self.env["helpdesk.ticket"]
             .sudo()
