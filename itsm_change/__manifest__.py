@@ -4,7 +4,7 @@
     "name": "ITSM Change and Request Fulfilment",
     "summary": "Change requests, windows, lead times, freezes and conflicts; "
     "request types with approvals and working-day deadlines",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "license": "AGPL-3",
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
@@ -15,6 +15,8 @@
         "security/ir.model.access.csv",
         "security/itsm_change_rules.xml",
         "data/itsm_change_data.xml",
+        "data/mail_template_request_data.xml",
+        "data/itsm_escalation_rule_request_data.xml",
         "data/itsm_request_type_data.xml",
         "data/itsm_request_delivery_data.xml",
         "views/itsm_change_views.xml",
@@ -28,6 +30,7 @@
         "wizards/itsm_change_conflict_accept_views.xml",
         "wizards/itsm_request_delivery_wizard_views.xml",
         "views/itsm_change_menus.xml",
+        "report/itsm_request_report.xml",
     ],
     "demo": [
         "demo/itsm_change_demo.xml",

@@ -1,2 +1,3 @@
 from . import delivery
 from . import portal
+from . import closure

@@ -9,6 +9,9 @@ from . import itsm_deadline
 from . import tier_definition
 from . import tier_review
 from . import helpdesk_ticket_request
+from . import helpdesk_ticket_request_notice
+from . import helpdesk_ticket_requirement
+from . import helpdesk_ticket_request_archive
 from . import itsm_system_account
 from . import helpdesk_ticket_account
 from . import hr_employee

@@ -115,6 +115,45 @@ class ItsmRequestType(models.Model):
         string="Approval tiers",
         context={"active_test": False},
     )
+    # The requester's notices (editable templates an ITSM manager chooses
+    # per type; empty: that notice is not sent).
+    mail_template_received_id = fields.Many2one(
+        "mail.template",
+        string="Received notice",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self._default_notice("received"),
+    )
+    mail_template_assessment_id = fields.Many2one(
+        "mail.template",
+        string="First assessment notice",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self._default_notice("assessment"),
+    )
+    mail_template_approved_id = fields.Many2one(
+        "mail.template",
+        string="Approved notice",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self._default_notice("approved"),
+    )
+    mail_template_rejected_id = fields.Many2one(
+        "mail.template",
+        string="Rejected notice",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self._default_notice("rejected"),
+    )
+    mail_template_done_id = fields.Many2one(
+        "mail.template",
+        string="Done notice",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self._default_notice("done"),
+        help="Sent when the request is resolved, in place of the resolution "
+        "notice: it asks the requester to confirm.",
+    )
+    ask_product_confirmation = fields.Boolean(
+        string="Asks whether products change",
+        help="A request that changes the company's products carries the "
+        "product department's confirmation (S4 业务需求 2).",
+    )
     request_count = fields.Integer(compute="_compute_request_count")
     # Filing by e-mail (S4 业务数据处理流程 3): a single urgent data correction
     # may be sent by the requester's supervisor by e-mail, and is answered
@@ -135,6 +174,12 @@ class ItsmRequestType(models.Model):
             "Working days cannot be negative.",
         ),
     ]
+
+    @api.model
+    def _default_notice(self, event):
+        return self.env.ref(
+            f"itsm_change.mail_template_request_{event}", raise_if_not_found=False
+        )
 
     def _alias_get_creation_values(self):
         values = super()._alias_get_creation_values()

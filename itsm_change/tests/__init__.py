@@ -5,3 +5,5 @@ from . import test_access_matrix
 from . import test_system_account
 from . import test_request_delivery
 from . import test_request_filing
+from . import test_request_notice
+from . import test_requirement

@@ -25,11 +25,10 @@ class RefusedContext:
         return suppressed
 
 
-class TestRequests(ItsmCase):
-    """Requests of S4's types (CHG-10): filed with what their type asks,
-    approved tier by tier by the org chart's people (never by the
-    requester), and fulfilled within working days counted from the last
-    approval (时限要求); every refusal leaves the request as it was."""
+class RequestCase(ItsmCase):
+    """The organisation of S4's request types: their approving departments
+    and managers, an office calendar, and helpers to file, approve and read
+    a request's clocks."""
 
     @classmethod
     def setUpClass(cls):
@@ -138,6 +137,13 @@ class TestRequests(ItsmCase):
             (review.name, review.status, review.reviewer_ids)
             for review in request.review_ids.sorted("sequence")
         ]
+
+
+class TestRequests(RequestCase):
+    """Requests of S4's types (CHG-10): filed with what their type asks,
+    approved tier by tier by the org chart's people (never by the
+    requester), and fulfilled within working days counted from the last
+    approval (时限要求); every refusal leaves the request as it was."""
 
     def test_a_product_request_from_filing_to_its_deadline(self):
         request = self.file(self.product, request_scope="Plan 500M in billing")

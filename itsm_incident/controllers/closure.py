@@ -34,7 +34,9 @@ class ItsmClosurePortal(CustomerPortal):
                 request.env._("Choose how satisfied you are before confirming."),
             )
         try:
-            ticket_sudo._itsm_reporter_confirm(int(rate), kw.get("feedback"))
+            ticket_sudo._itsm_reporter_confirm(
+                int(rate), kw.get("feedback"), **self._itsm_confirm_values(kw)
+            )
         except UserError as error:
             return self._itsm_refused(ticket_sudo, access_token, error.args[0])
         return request.redirect(ticket_sudo.get_portal_url(query_string="&confirmed=1"))
@@ -56,6 +58,11 @@ class ItsmClosurePortal(CustomerPortal):
         except UserError as error:
             return self._itsm_refused(ticket_sudo, access_token, error.args[0])
         return request.redirect(ticket_sudo.get_portal_url(query_string="&reopened=1"))
+
+    def _itsm_confirm_values(self, kw):
+        """What else the confirmation form gives (extended: a requirement's
+        evaluation), as keyword arguments of ``_itsm_reporter_confirm``."""
+        return {}
 
     def _itsm_ticket(self, ticket_id, access_token):
         """The ticket, as superuser once the user's access to it is checked

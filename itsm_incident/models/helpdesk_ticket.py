@@ -380,7 +380,8 @@ class HelpdeskTicket(models.Model):
         return self.filtered("is_itsm")
 
     def _itsm_post_notice(self, template_xmlid, recipients=None, **post_values):
-        """Post the editable template ``template_xmlid`` on each of these
+        """Post the editable template ``template_xmlid`` (or a template
+        record) on each of these
         tickets as a message (X-1: every notice is a template an ITSM
         manager edits), rendered in each recipient's language: one message
         per ticket and language, one rendering per language. ``recipients``:
@@ -390,7 +391,11 @@ class HelpdeskTicket(models.Model):
         nothing (logged): the action goes on without its notice."""
         if recipients is None:
             recipients = {ticket.id: ticket.partner_id for ticket in self}
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        template = (
+            template_xmlid
+            if isinstance(template_xmlid, models.BaseModel)
+            else self.env.ref(template_xmlid, raise_if_not_found=False)
+        )
         if not template:
             _logger.warning("Notice template %s not found: not sent.", template_xmlid)
             return
