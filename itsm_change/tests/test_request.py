@@ -398,3 +398,33 @@ class TestRequests(RequestCase):
         self.assertTrue(decided.done_by)
         self.assertNotEqual(decided.done_by, rejected.request_requester_id)
         self.assertEqual(waiting.request_state, "to_approve")
+
+    def test_the_demo_has_requests_of_every_type_done_and_in_progress(self):
+        """Fulfilled and confirmed requests, a requirement delivered through
+        a change and evaluated with the feedback form, a data correction
+        assessed: every request type has demo requests, in several states."""
+        fulfilled = self.env.ref("itsm_change.request_product_tourist")
+        self.assertTrue(fulfilled.stage_id.closed)
+        self.assertTrue(fulfilled.reporter_confirmed_date)
+        self.assertEqual(
+            set(fulfilled.review_ids.mapped("status")), {"approved"}, "approved first"
+        )
+        requirement = self.env.ref("itsm_change.request_requirement_export")
+        self.assertEqual(requirement.request_assessment_outcome, "implement")
+        self.assertTrue(requirement.request_change_ids)
+        self.assertEqual(requirement.request_feedback_result, "met")
+        self.assertTrue(requirement.stage_id.closed)
+        processing = self.env.ref("itsm_change.request_processing_refunds")
+        self.assertTrue(processing.request_assessed_date)
+        self.assertFalse(processing.stage_id.closed)
+        requests = self.env["helpdesk.ticket"].search(
+            [("request_type_id", "!=", False)]
+        )
+        self.assertEqual(
+            set(requests.mapped("request_kind")),
+            {"requirement", "product", "account", "extraction", "processing"},
+        )
+        self.assertEqual(
+            set(requests.mapped("request_state")),
+            {"to_approve", "approved", "rejected"},
+        )
