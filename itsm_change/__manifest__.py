@@ -32,6 +32,14 @@
         "views/itsm_change_menus.xml",
         "report/itsm_request_report.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "itsm_change/static/src/js/portal_request_form.js",
+        ],
+        "web.assets_tests": [
+            "itsm_change/static/src/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/itsm_change_demo.xml",
         "demo/itsm_request_demo.xml",

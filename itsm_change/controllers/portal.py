@@ -51,6 +51,13 @@ class ItsmRequestPortalController(ItsmHelpdeskTicketController):
             if any(types.mapped("ask_service"))
             else request.env["itsm.service"],
             itsm_account_action_options=self._itsm_selection("request_account_action"),
+            # What each type asks for: the form shows those fields only.
+            itsm_request_asks={
+                request_type.id: ",".join(
+                    name for flag, name in ASKED if request_type[flag]
+                )
+                for request_type in types
+            },
         )
         return values
 

@@ -27,6 +27,7 @@ class TestRequestFiling(PortalCase, MockEmail):
                 "ask_scope": True,
                 "fulfilment_days": 2,
                 "team_id": cls.desk_team.id,
+                "description": "<p>Reports mailed every month.</p>",
             }
         )
         # The urgent data correction by e-mail.
@@ -67,6 +68,17 @@ class TestRequestFiling(PortalCase, MockEmail):
             self.crm.display_name,
             [label for _value, label, _sel in self.options(page, "service")],
         )
+
+    def test_the_form_shows_what_the_chosen_type_asks_for(self):
+        """In Chromium: the request fields appear with the type that asks
+        for them, its description too; the request is filed with them."""
+        before = self.tickets()
+        self.start_tour("/new/ticket", "itsm_portal_request_form", login="test_portal")
+        request = self.tickets() - before
+        self.assertEqual(request.request_type_id, self.portal_type)
+        self.assertEqual(request.service_id, self.crm)
+        self.assertEqual(request.request_scope, "Revenue per store, every month.")
+        self.assertFalse(request.request_purpose)
 
     def test_a_customer_files_a_request_of_a_type(self):
         before = self.tickets()
