@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -154,9 +156,9 @@ class HelpdeskTicket(models.Model):
             if ticket.request_assessed_date:
                 raise UserError(
                     self.env._(
-                        "The first assessment of %s was sent on %s.",
-                        ticket.display_name,
-                        ticket.request_assessed_date,
+                        "The first assessment of %(request)s was sent on %(date)s.",
+                        request=ticket.display_name,
+                        date=ticket.request_assessed_date,
                     )
                 )
             if ticket.request_state == "rejected":
@@ -223,8 +225,11 @@ class HelpdeskTicket(models.Model):
             }
         )
         self.message_post(
-            body=self.env._("Change %s raised to deliver this requirement.")
-            % change._get_html_link(),
+            body=Markup("%s %s")
+            % (
+                self.env._("Change raised to deliver this requirement:"),
+                change._get_html_link(),
+            ),
             subtype_xmlid="mail.mt_note",
         )
         return {
