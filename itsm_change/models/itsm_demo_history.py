@@ -69,6 +69,8 @@ class ItsmDemoHistory(models.AbstractModel):
             elif step == "fulfil" and not request.stage_id.closed:
                 if request.screening_state == "to_screen":
                     desk.action_screen_valid()
+                if not request.acknowledged_date:
+                    desk.action_acknowledge()
                 # The handler's resolution record and verified fix, as the
                 # resolver writes them.
                 request.write(

@@ -406,6 +406,7 @@ class TestRequests(RequestCase):
         fulfilled = self.env.ref("itsm_change.request_product_tourist")
         self.assertTrue(fulfilled.stage_id.closed)
         self.assertTrue(fulfilled.reporter_confirmed_date)
+        self.assertTrue(fulfilled.acknowledged_date, "taken, then done")
         self.assertEqual(
             set(fulfilled.review_ids.mapped("status")), {"approved"}, "approved first"
         )
