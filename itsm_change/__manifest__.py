@@ -21,6 +21,8 @@
         "data/itsm_request_delivery_data.xml",
         "views/itsm_change_views.xml",
         "views/itsm_change_freeze_views.xml",
+        "views/itsm_service_views.xml",
+        "views/itsm_problem_views.xml",
         "views/itsm_request_type_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_portal_templates.xml",

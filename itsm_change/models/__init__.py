@@ -3,6 +3,11 @@ from . import itsm_change_schedule
 from . import itsm_change_freeze
 from . import itsm_change_confirmation
 from . import itsm_change_conflict
+from . import itsm_service_check_item
+from . import itsm_service
+from . import itsm_change_check
+from . import itsm_change_review
+from . import itsm_problem
 from . import res_config_settings
 from . import itsm_request_type
 from . import itsm_deadline

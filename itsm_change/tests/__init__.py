@@ -1,5 +1,6 @@
 from . import test_change_workflow
 from . import test_change_rules
+from . import test_change_review
 from . import test_request
 from . import test_access_matrix
 from . import test_system_account

@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.tests import new_test_user
 
 from odoo.addons.itsm_incident.tests.common import ItsmCase, office_calendar, utc
@@ -56,3 +58,43 @@ class ChangeCase(ItsmCase):
         }
         values.update(vals)
         return self.env["itsm.change"].with_user(self.users[user]).create(values)
+
+
+class WorkflowCase(ChangeCase):
+    """A change's workflow at the tests' "now" (frozen), an interface
+    person of the IT department for the hotline, and the hotline's two main
+    business flows checked after its changes (CHG-9)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Item = cls.env["itsm.service.check.item"]
+        Item.search([]).unlink()
+        cls.flows = Item.create(
+            [
+                {"service_id": cls.hotline.id, "name": "Calls reach their queue"},
+                {"service_id": cls.hotline.id, "name": "Calls are recorded"},
+            ]
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.frozen = freeze_time(NOW)
+        self.frozen.start()
+        self.addCleanup(self.frozen.stop)
+        # An interface person of the IT department for the hotline.
+        self.env["itsm.service.interface"].create(
+            {
+                "service_id": self.hotline.id,
+                "employee_id": self.employees["other_reporter"].id,
+            }
+        )
+
+    def approved_change(self, **vals):
+        vals.setdefault("department_ids", [(6, 0, (self.business | self.it).ids)])
+        change = self.make_change(
+            utc(2026, 3, 25, 1, 0), utc(2026, 3, 25, 3, 0), **vals
+        )
+        change.action_submit()
+        change.with_user(self.users["cab"]).action_approve()
+        return change

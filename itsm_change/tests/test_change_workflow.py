@@ -2,34 +2,12 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .common import NOW, ChangeCase, utc
+from .common import NOW, WorkflowCase, utc
 
 
-class TestChangeWorkflow(ChangeCase):
+class TestChangeWorkflow(WorkflowCase):
     """A change from request to closure (CHG-1, CHG-3, CHG-9): numbers,
     the steps and who may take them, the test gate."""
-
-    def setUp(self):
-        super().setUp()
-        self.frozen = freeze_time(NOW)
-        self.frozen.start()
-        self.addCleanup(self.frozen.stop)
-        # An interface person of the IT department for the hotline.
-        self.env["itsm.service.interface"].create(
-            {
-                "service_id": self.hotline.id,
-                "employee_id": self.employees["other_reporter"].id,
-            }
-        )
-
-    def approved_change(self, **vals):
-        vals.setdefault("department_ids", [(6, 0, (self.business | self.it).ids)])
-        change = self.make_change(
-            utc(2026, 3, 25, 1, 0), utc(2026, 3, 25, 3, 0), **vals
-        )
-        change.action_submit()
-        change.with_user(self.users["cab"]).action_approve()
-        return change
 
     def test_number_per_company(self):
         first = self.make_change()
@@ -100,6 +78,9 @@ class TestChangeWorkflow(ChangeCase):
         self.assertEqual(change.actual_start, NOW)
         implementer.action_finish()
         self.assertEqual(change.state, "review")
+        # The hotline's business flows, checked one by one (CHG-9).
+        self.assertEqual(len(change.check_ids), 2)
+        change.check_ids.with_user(self.users["resolver"]).write({"result": "ok"})
         change.with_user(self.users["change_manager"]).action_close()
         self.assertEqual((change.state, change.result), ("closed", "successful"))
 

@@ -1,0 +1,118 @@
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+# One concern a file on purpose (the change's schedule is another).
+# pylint: disable=consider-merging-classes-inherited
+class ItsmChange(models.Model):
+    """Review and closure (CHG-9): when the implementation finishes, the
+    main business flows of the changed services are checked one by one; a
+    change closes as successful only when every flow works, as failed with
+    its rollback recorded; a failed change opens the incident of what it
+    broke, linked to it."""
+
+    _inherit = "itsm.change"
+
+    check_ids = fields.One2many(
+        "itsm.change.check",
+        "change_id",
+        string="Business flows checked",
+        copy=False,
+    )
+    incident_count = fields.Integer(compute="_compute_incident_count")
+
+    def _compute_incident_count(self):
+        for change in self:
+            change.incident_count = len(
+                change.ticket_ids.filtered(
+                    lambda ticket: ticket.declaration_type == "incident"
+                )
+            )
+
+    def action_finish(self):
+        result = super().action_finish()
+        values = []
+        for change in self:
+            for item in change.service_ids.check_item_ids:
+                values.append(
+                    {
+                        "change_id": change.id,
+                        "service_id": item.service_id.id,
+                        "sequence": item.sequence,
+                        "name": item.name,
+                    }
+                )
+        # sudo: the checklist is the system's, from the services' flows.
+        self.env["itsm.change.check"].sudo().create(values)
+        return result
+
+    def action_close(self):
+        for change in self:
+            unchecked = change.check_ids.filtered(lambda check: not check.result)
+            if unchecked:
+                raise UserError(
+                    self.env._(
+                        "%(change)s: check the business flows first (%(flows)s).",
+                        change=change.display_name,
+                        flows=", ".join(unchecked.mapped("name")),
+                    )
+                )
+            failed = change.check_ids.filtered(lambda check: check.result == "failed")
+            if failed:
+                raise UserError(
+                    self.env._(
+                        "%(change)s: %(flows)s does not work; close it as failed "
+                        "with its rollback.",
+                        change=change.display_name,
+                        flows=", ".join(failed.mapped("name")),
+                    )
+                )
+        return super().action_close()
+
+    def action_open_incident(self):
+        """The incident of what a failed change broke (CHG-9): filed to the
+        service desk on the change's first service, with its failed flows
+        and rollback, and linked to the change."""
+        self.ensure_one()
+        failed = self.check_ids.filtered(lambda check: check.result == "failed")
+        if self.result != "failed" and not failed:
+            raise UserError(
+                self.env._(
+                    "%s did not fail: no incident to open from it.",
+                    self.display_name,
+                )
+            )
+        lines = Markup("").join(
+            Markup("<li>%s: %s</li>") % (check.name, check.note or "-")
+            for check in failed
+        )
+        description = Markup("<p>%s</p><ul>%s</ul><p>%s</p>") % (
+            self.env._("Failed change %s.", self.display_name),
+            lines,
+            self.rollback_result or "",
+        )
+        ticket = self.env["helpdesk.ticket"].create(
+            {
+                "name": self.env._("Failed change: %s", self.name),
+                "description": description,
+                "declaration_type": "incident",
+                "service_id": self.service_ids[:1].id,
+                "team_id": self.service_ids[:1].team_id.id or False,
+                "company_id": self.company_id.id,
+                "partner_id": self.env.user.partner_id.id,
+            }
+        )
+        self.write({"ticket_ids": [(4, ticket.id)]})
+        self.message_post(
+            body=Markup("%s %s")
+            % (self.env._("Incident opened:"), ticket._get_html_link()),
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "helpdesk.ticket",
+            "res_id": ticket.id,
+            "view_mode": "form",
+        }
