@@ -1,5 +1,3 @@
-from freezegun import freeze_time
-
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .common import NOW, WorkflowCase, utc
