@@ -8,6 +8,8 @@ from . import itsm_service
 from . import itsm_change_check
 from . import itsm_change_review
 from . import itsm_problem
+from . import itsm_maintenance_plan
+from . import itsm_change_maintenance
 from . import res_config_settings
 from . import itsm_request_type
 from . import itsm_deadline

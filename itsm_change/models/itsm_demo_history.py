@@ -103,3 +103,13 @@ class ItsmDemoHistory(models.AbstractModel):
                 change.check_ids.filtered(lambda check: not check.result).with_user(
                     admin
                 ).write({"result": "ok", "note": "Checked after the change."})
+
+    @api.model
+    def _itsm_demo_plan_approve(self, xmlids):
+        """Demo maintenance plans approved by the administrator (a change
+        manager), with the plan's button."""
+        admin = self.env.ref("base.user_admin")
+        for xmlid in xmlids:
+            plan = self.env.ref(xmlid, raise_if_not_found=False)
+            if plan and plan.state == "draft":
+                plan.with_user(admin).action_approve()
