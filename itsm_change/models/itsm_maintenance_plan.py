@@ -252,9 +252,9 @@ class ItsmMaintenancePlan(models.Model):
             return self.env["itsm.change"]
         change.message_post(
             body=self.env._(
-                "Prepared from the maintenance plan %s, approved by %s.",
-                self.display_name,
-                self.approved_by_id.name,
+                "Prepared from the maintenance plan %(plan)s, approved by %(by)s.",
+                plan=self.display_name,
+                by=self.approved_by_id.name,
             ),
             subtype_xmlid="mail.mt_note",
         )
