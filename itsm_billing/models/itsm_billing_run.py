@@ -1,5 +1,7 @@
+import logging
 from datetime import datetime, time
 
+import psycopg2
 import pytz
 from dateutil.relativedelta import relativedelta
 
@@ -7,6 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import STEP
+
+_logger = logging.getLogger(__name__)
 
 RUN_TYPES = [("billing", "Billing"), ("settlement", "Settlement")]
 STATES = [
@@ -41,6 +45,7 @@ WORKFLOW_FIELDS = {
     "challenged_by_id",
     "challenged_date",
     "challenge_reason",
+    "failure_message",
 }
 # Fields that define what a run bills: fixed once it left the draft.
 SCOPE_FIELDS = {"run_type", "period_start", "company_id"}
@@ -191,6 +196,12 @@ class ItsmBillingRun(models.Model):
     )
     challenged_date = fields.Datetime(string="Challenged on", readonly=True)
     challenge_reason = fields.Text(readonly=True)
+    failure_message = fields.Text(
+        string="Last failure",
+        readonly=True,
+        copy=False,
+        help="Why the last attempt of the run step failed (its work undone).",
+    )
     credit_note_ids = fields.One2many(
         "account.move",
         "itsm_billing_rollback_run_id",
@@ -444,6 +455,7 @@ class ItsmBillingRun(models.Model):
         then wait for the four-eyes check."""
         step = self.env._("The run")
         self._itsm_step_check(("data_checked",), OPERATOR, step)
+        failures = []
         for run in self:
             run._itsm_check_eligible_checker()
             if run._itsm_run_data_checks():
@@ -454,17 +466,25 @@ class ItsmBillingRun(models.Model):
                         run.display_name,
                     )
                 )
-            run._itsm_rate()
-            run._itsm_make_invoices()
-            run._itsm_create_report_items()
-            run._itsm_advance_contracts()
-            run._itsm_store_result()
+            try:
+                with self.env.cr.savepoint():
+                    run._itsm_compute()
+            except psycopg2.OperationalError:
+                # A concurrent update or a lock: the request is retried.
+                raise
+            except Exception as error:  # pylint: disable=broad-except
+                # The run failed: its work is undone (savepoint), the failure
+                # is kept, told in the chatter and by the end-of-run notices.
+                _logger.exception("Billing run %s failed", run.display_name)
+                failures.append(run._itsm_run_failed(error))
+                continue
             run._itsm_step_write(
                 {
                     "state": "computed",
                     "operator_id": self.env.user.id,
                     "computed_date": fields.Datetime.now(),
                     "progress": 100.0,
+                    "failure_message": False,
                 }
             )
             run.message_post(
@@ -477,7 +497,43 @@ class ItsmBillingRun(models.Model):
                     digest=run.result_digest,
                 )
             )
+            run._itsm_send_notice("succeeded")
+        if failures:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "danger",
+                    "sticky": True,
+                    "message": "\n".join(failures),
+                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                },
+            }
         return True
+
+    def _itsm_compute(self):
+        """The run's work: rating, invoices, check report, contract dates
+        and the result digest (undone as a whole when it fails)."""
+        self.ensure_one()
+        self._itsm_rate()
+        self._itsm_make_invoices()
+        self._itsm_create_report_items()
+        self._itsm_advance_contracts()
+        self._itsm_store_result()
+
+    def _itsm_run_failed(self, error):
+        """Keep and tell why the run failed; returns the message."""
+        self.ensure_one()
+        reason = str(error.args[0] if error.args else error) or type(error).__name__
+        message = self.env._(
+            "The run of %(run)s failed and was undone: %(reason)s",
+            run=self.display_name,
+            reason=reason,
+        )
+        self._itsm_step_write({"failure_message": reason, "progress": 0.0})
+        self.message_post(body=message)
+        self._itsm_send_notice("failed", error=reason)
+        return message
 
     def action_sign(self):
         """The checker signs the check report, every item ticked (BIL-4)."""
