@@ -286,11 +286,7 @@ class ItsmBillingRun(models.Model):
                 )
             run.previous_run_id = previous
             run.result_comparison = (
-                (
-                    "same"
-                    if run.result_digest == previous.result_digest
-                    else "different"
-                )
+                ("same" if run.result_digest == previous.result_digest else "different")
                 if previous.result_digest and run.result_digest
                 else False
             )

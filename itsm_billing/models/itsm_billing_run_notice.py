@@ -19,6 +19,8 @@ NOTICES = {
 }
 
 
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
 class ItsmBillingRun(models.Model):
     """The notices of a run (BIL-5, S4 出账结算 时限要求): when a run ends,
     succeeded or failed, a text message to the operator's department

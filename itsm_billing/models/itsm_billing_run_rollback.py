@@ -14,6 +14,8 @@ from .itsm_billing_run_rating import QUIET
 PAID_STATES = ("in_payment", "paid", "partial")
 
 
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
 class ItsmBillingRun(models.Model):
     """Challenge, rollback and re-run (BIL-7, S4 出账结算 6)): the
     supervisor questions a run's result with a reason; the run is rolled
@@ -171,9 +173,7 @@ class ItsmBillingRun(models.Model):
         reason = (reason or "").strip()
         self._itsm_check_challenge()
         if not reason:
-            raise UserError(
-                self.env._("Give the reason why the result is challenged.")
-            )
+            raise UserError(self.env._("Give the reason why the result is challenged."))
         for run in self:
             run.message_post(
                 body=self.env._(
@@ -210,9 +210,7 @@ class ItsmBillingRun(models.Model):
         credit_notes = self._itsm_reverse_invoices(posted)
         restored, moved = self._itsm_restore_contracts()
         lines = [
-            self.env._(
-                "Rolled back by %(user)s.", user=self.env.user.name
-            ),
+            self.env._("Rolled back by %(user)s.", user=self.env.user.name),
             self.env._(
                 "%(count)s draft invoices removed (%(contracts)s).",
                 count=len(drafts),

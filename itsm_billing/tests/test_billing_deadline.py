@@ -85,7 +85,9 @@ class TestBillingDeadline(BillingCase):
         self.assertTrue(clock.met)
         # The end-of-run notice only; the ladder stays quiet.
         finished = self.notices(run)
-        self.assertEqual(finished.mapped("subject"), ["Run finished: Billing 2026-11 #1"])
+        self.assertEqual(
+            finished.mapped("subject"), ["Run finished: Billing 2026-11 #1"]
+        )
         self.sweep(utc(2026, 12, 2, 0, 5))
         self.assertEqual(self.notices(run), finished)
 

@@ -36,9 +36,7 @@ class TestBillingNotice(BillingCase):
         cls.operator = cls.billing["operator"].partner_id
 
     def texts(self, run, start):
-        return self.env["sms.sms"].search(
-            [("body", "like", f"{start}%{run.name}")]
-        )
+        return self.env["sms.sms"].search([("body", "like", f"{start}%{run.name}")])
 
     def mails(self, run, subject):
         return self.env["mail.mail"].search(
@@ -86,7 +84,8 @@ class TestBillingNotice(BillingCase):
         self.assertEqual(run.failure_message, "The sale journal is archived.")
         self.assertFalse(run.move_ids)
         self.assertFalse(run.result_digest)
-        self.assertFalse(self.env["itsm.billing.item"].search([("run_id", "=", run.id)]))
+        Item = self.env["itsm.billing.item"]
+        self.assertFalse(Item.search([("run_id", "=", run.id)]))
         self.assertEqual(self.contract_a.contract_line_ids.last_date_invoiced, dates)
         texts = self.texts(run, "Run failed")
         self.assertEqual(texts.partner_id, self.supervisor | self.manager)
