@@ -243,7 +243,7 @@ class ItsmBillingRun(models.Model):
             self.env._(
                 "Result digest of the rolled-back run: %s. A new run of the month "
                 "checks the data again.",
-                self.result_digest,
+                self.result_digest or "-",
             )
         )
         self.message_post(body=Markup("<br/>").join(lines))
