@@ -4,6 +4,8 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.itsm_incident.tests.common import utc
+
 from .common import RUN_TIME, BillingCase
 
 RUN = "odoo.addons.itsm_billing.models.itsm_billing_run_rating.ItsmBillingRun"
@@ -100,6 +102,35 @@ class TestBillingNotice(BillingCase):
         self.assertEqual(run.state, "computed")
         self.assertFalse(run.failure_message)
         self.assertEqual(len(self.texts(run, "Run finished")), 2)
+
+    def test_around_midnight_on_the_2nd(self):
+        """Billing finished at 23:50 on the 1st: the success notice, and the
+        ladder stays quiet; a run that fails at 00:10 on the 2nd: the failure
+        notice, and the ladder tells of the breach."""
+        # Settlement due on the 2nd too: both runs of the month are due at
+        # 00:00 on the 2nd.
+        self.env["ir.config_parameter"].set_param("itsm_billing.settlement_due_day", 2)
+        done = self.run_to("data_checked")
+        late = self.run_to("data_checked", self.new_run(run_type="settlement"))
+        with freeze_time(utc(2026, 12, 1, 23, 50)):
+            self.as_user(done, "operator").action_run()
+            self.tick_all(done)
+            self.as_user(done, "checker").action_sign()
+        self.assertEqual(len(self.texts(done, "Run finished")), 2)
+        with (
+            freeze_time(utc(2026, 12, 2, 0, 10)),
+            patch(
+                f"{RUN}._itsm_make_invoices",
+                side_effect=ValidationError("The sale journal is archived."),
+                autospec=True,
+            ),
+        ):
+            self.as_user(late, "operator").action_run()
+            self.env["itsm.deadline"]._cron_sweep()
+        self.assertEqual(len(self.texts(late, "Run failed")), 2)
+        self.assertEqual(len(self.mails(late, "Run failed")), 1)
+        self.assertTrue(self.mails(late, "Billing run deadline"))
+        self.assertFalse(self.mails(done, "Billing run deadline"))
 
     def test_the_operator_reports_an_anomaly_in_one_click(self):
         run = self.run_to("data_checked")
