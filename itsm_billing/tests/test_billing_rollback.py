@@ -3,6 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form
 
 from odoo.addons.itsm_incident.tests.common import utc
 
@@ -139,8 +140,20 @@ class TestBillingRollback(BillingCase):
         drafts = run.move_ids
         before = self.invoice_lines(drafts)
         digest = run.result_digest
-        self.challenge(run)
+        # Through the button and its wizard, as in the web client.
+        supervisor = self.billing["billing_supervisor"]
+        action = self.as_user(run, "billing_supervisor").action_challenge()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(supervisor)
+            .with_context(**action["context"])
+        )
+        self.assertEqual(wizard.run_id, run)
+        wizard.reason = "Credits look low"
+        with freeze_time(CHALLENGE_TIME):
+            wizard.save().action_confirm()
         self.assertEqual(run.state, "rolled_back")
+        self.assertEqual(run.challenge_reason, "Credits look low")
         # The drafts (no number yet) are gone; nothing was reversed.
         self.assertFalse(drafts.exists())
         self.assertFalse(run.move_ids)
