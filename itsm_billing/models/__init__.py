@@ -6,4 +6,6 @@ from . import itsm_billing_check_template
 from . import itsm_billing_check_item
 from . import itsm_billing_run
 from . import itsm_billing_run_rating
+from . import itsm_billing_run_rollback
+from . import itsm_billing_run_notice
 from . import res_config_settings

@@ -14,6 +14,15 @@ class AccountMove(models.Model):
         ondelete="restrict",
         help="The billing or settlement run that made this document.",
     )
+    itsm_billing_rollback_run_id = fields.Many2one(
+        "itsm.billing.run",
+        string="Reverses Billing Run",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The rolled-back run whose invoice this credit note reverses.",
+    )
     itsm_billing_contract_id = fields.Many2one(
         "contract.contract",
         string="Billed Contract",

@@ -1,5 +1,7 @@
+import logging
 from datetime import datetime, time
 
+import psycopg2
 import pytz
 from dateutil.relativedelta import relativedelta
 
@@ -7,6 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import STEP
+
+_logger = logging.getLogger(__name__)
 
 RUN_TYPES = [("billing", "Billing"), ("settlement", "Settlement")]
 STATES = [
@@ -16,10 +20,13 @@ STATES = [
     ("checked", "Checked"),
     ("reviewed", "Reviewed"),
     ("published", "Published"),
+    ("rolled_back", "Rolled back"),
 ]
 # The states the run's deadline and its ladder watch: the results are not
 # yet checked.
 OPEN_STATES = ("draft", "data_checked", "computed")
+# The states a supervisor may challenge (BIL-7): the run has results.
+CHALLENGE_STATES = ("computed", "checked", "reviewed", "published")
 # Fields only the run's buttons write (through ``_itsm_step_write``).
 WORKFLOW_FIELDS = {
     "state",
@@ -32,6 +39,13 @@ WORKFLOW_FIELDS = {
     "data_checked_date",
     "computed_date",
     "progress",
+    "result_digest",
+    "result_lines",
+    "contract_snapshot",
+    "challenged_by_id",
+    "challenged_date",
+    "challenge_reason",
+    "failure_message",
 }
 # Fields that define what a run bills: fixed once it left the draft.
 SCOPE_FIELDS = {"run_type", "period_start", "company_id"}
@@ -144,6 +158,59 @@ class ItsmBillingRun(models.Model):
         help="Items the blocking data checks found.",
     )
     note = fields.Html()
+    # The result (BIL-7), stored by the run step: a re-run of the same data
+    # gives the same digest.
+    result_digest = fields.Char(
+        string="Result digest",
+        readonly=True,
+        copy=False,
+        help="SHA-256 of the run's rated items, one line each, sorted by key: "
+        "key, contract, contract line, kind, quantity, unit price and amount "
+        "to the cent. A re-run of the same data gives the same digest.",
+    )
+    result_lines = fields.Json(
+        readonly=True,
+        copy=False,
+        help="The lines the digest was made of, kept when the run is rolled back.",
+    )
+    contract_snapshot = fields.Json(
+        readonly=True,
+        copy=False,
+        help="{contract line id: [last invoiced, next invoice date, as set by "
+        "the run…]} before the run moved them: what a rollback restores.",
+    )
+    previous_run_id = fields.Many2one(
+        "itsm.billing.run",
+        compute="_compute_previous_run",
+        string="Previous run",
+        help="The run of the same month, kind and company this one re-runs.",
+    )
+    result_comparison = fields.Selection(
+        [("same", "Same result"), ("different", "Different result")],
+        compute="_compute_previous_run",
+        string="Against the previous run",
+        help="Whether this run's result digest equals the rolled-back run's.",
+    )
+    challenged_by_id = fields.Many2one(
+        "res.users", string="Challenged by", readonly=True, tracking=True
+    )
+    challenged_date = fields.Datetime(string="Challenged on", readonly=True)
+    challenge_reason = fields.Text(readonly=True)
+    failure_message = fields.Text(
+        string="Last failure",
+        readonly=True,
+        copy=False,
+        help="Why the last attempt of the run step failed (its work undone).",
+    )
+    credit_note_ids = fields.One2many(
+        "account.move",
+        "itsm_billing_rollback_run_id",
+        string="Credit notes",
+        readonly=True,
+        help="The credit notes that reversed the run's posted invoices when it "
+        "was rolled back.",
+    )
+    credit_note_count = fields.Integer(compute="_compute_totals")
 
     _sql_constraints = [
         (
@@ -170,6 +237,7 @@ class ItsmBillingRun(models.Model):
                 run.period_start + relativedelta(months=1, days=-1)
             )
 
+    @api.depends("state", "move_ids", "credit_note_ids", "result_lines")
     def _compute_totals(self):
         items = self.env["itsm.billing.item"]._read_group(
             [("run_id", "in", self.ids)],
@@ -184,9 +252,44 @@ class ItsmBillingRun(models.Model):
                 ["__count"],
             )
         )
+        credit_notes = dict(
+            self.env["account.move"]._read_group(
+                [("itsm_billing_rollback_run_id", "in", self.ids)],
+                ["itsm_billing_rollback_run_id"],
+                ["__count"],
+            )
+        )
         for run in self:
             run.item_count, run.amount_total = by_run.get(run.id, (0, 0.0))
+            if run.state == "rolled_back":
+                # Its items went back to the month: the result it had.
+                lines = run.result_lines or []
+                run.item_count = len(lines)
+                run.amount_total = sum(float(line[-1]) for line in lines)
             run.invoice_count = moves.get(run, 0)
+            run.credit_note_count = credit_notes.get(run, 0)
+
+    @api.depends("company_id", "run_type", "period_start", "attempt", "result_digest")
+    def _compute_previous_run(self):
+        for run in self:
+            previous = self.browse()
+            if run.id and run.attempt > 1:
+                previous = self.search(
+                    [
+                        ("company_id", "=", run.company_id.id),
+                        ("run_type", "=", run.run_type),
+                        ("period_start", "=", run.period_start),
+                        ("attempt", "<", run.attempt),
+                    ],
+                    order="attempt desc",
+                    limit=1,
+                )
+            run.previous_run_id = previous
+            run.result_comparison = (
+                ("same" if run.result_digest == previous.result_digest else "different")
+                if previous.result_digest and run.result_digest
+                else False
+            )
 
     @api.depends("check_item_ids.found_count", "check_item_ids.blocking")
     def _compute_anomaly_count(self):
@@ -228,15 +331,17 @@ class ItsmBillingRun(models.Model):
                     ]
                 )
             )
-            if existing:
+            live = existing.filtered(lambda r: r.state != "rolled_back")
+            if live:
                 raise UserError(
                     self.env._(
                         "%s already bills this month: a new run of the same month "
                         "follows a challenge and rollback of the previous one.",
-                        existing[0].display_name,
+                        live[0].display_name,
                     )
                 )
-            vals["attempt"] = len(existing) + 1
+            # Re-runs are numbered after every earlier run of the month.
+            vals["attempt"] = max(existing.mapped("attempt"), default=0) + 1
         runs = super().create(vals_list)
         runs._itsm_deadline_start()
         return runs
@@ -346,6 +451,7 @@ class ItsmBillingRun(models.Model):
         then wait for the four-eyes check."""
         step = self.env._("The run")
         self._itsm_step_check(("data_checked",), OPERATOR, step)
+        failures = []
         for run in self:
             run._itsm_check_eligible_checker()
             if run._itsm_run_data_checks():
@@ -356,27 +462,74 @@ class ItsmBillingRun(models.Model):
                         run.display_name,
                     )
                 )
-            run._itsm_rate()
-            run._itsm_make_invoices()
-            run._itsm_create_report_items()
+            try:
+                with self.env.cr.savepoint():
+                    run._itsm_compute()
+            except psycopg2.OperationalError:
+                # A concurrent update or a lock: the request is retried.
+                raise
+            except Exception as error:  # pylint: disable=broad-except
+                # The run failed: its work is undone (savepoint), the failure
+                # is kept, told in the chatter and by the end-of-run notices.
+                _logger.exception("Billing run %s failed", run.display_name)
+                failures.append(run._itsm_run_failed(error))
+                continue
             run._itsm_step_write(
                 {
                     "state": "computed",
                     "operator_id": self.env.user.id,
                     "computed_date": fields.Datetime.now(),
                     "progress": 100.0,
+                    "failure_message": False,
                 }
             )
             run.message_post(
                 body=self.env._(
                     "Run computed: %(invoices)s draft invoices, %(items)s items, "
-                    "total %(total)s.",
+                    "total %(total)s; result digest %(digest)s.",
                     invoices=run.invoice_count,
                     items=run.item_count,
                     total=run.amount_total,
+                    digest=run.result_digest,
                 )
             )
+            run._itsm_send_notice("succeeded")
+        if failures:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "danger",
+                    "sticky": True,
+                    "message": "\n".join(failures),
+                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                },
+            }
         return True
+
+    def _itsm_compute(self):
+        """The run's work: rating, invoices, check report, contract dates
+        and the result digest (undone as a whole when it fails)."""
+        self.ensure_one()
+        self._itsm_rate()
+        self._itsm_make_invoices()
+        self._itsm_create_report_items()
+        self._itsm_advance_contracts()
+        self._itsm_store_result()
+
+    def _itsm_run_failed(self, error):
+        """Keep and tell why the run failed; returns the message."""
+        self.ensure_one()
+        reason = str(error.args[0] if error.args else error) or type(error).__name__
+        message = self.env._(
+            "The run of %(run)s failed and was undone: %(reason)s",
+            run=self.display_name,
+            reason=reason,
+        )
+        self._itsm_step_write({"failure_message": reason, "progress": 0.0})
+        self.message_post(body=message)
+        self._itsm_send_notice("failed", error=reason)
+        return message
 
     def action_sign(self):
         """The checker signs the check report, every item ticked (BIL-4)."""

@@ -15,6 +15,8 @@ INVOICE_BATCH = 200
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
 
 
+# One concern a file on purpose (readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
 class ItsmBillingRun(models.Model):
     """The work of a run (BIL-2): collecting the month's billable items,
     checking them, rating them and making the draft invoices, set-wise and

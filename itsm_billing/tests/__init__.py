@@ -1,3 +1,5 @@
 from . import test_billing_run
 from . import test_billing_deadline
 from . import test_access_matrix
+from . import test_billing_rollback
+from . import test_billing_notice

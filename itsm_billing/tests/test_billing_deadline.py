@@ -83,8 +83,13 @@ class TestBillingDeadline(BillingCase):
         clock = self.clock(run)
         self.assertEqual(clock.state, "done")
         self.assertTrue(clock.met)
+        # The end-of-run notice only; the ladder stays quiet.
+        finished = self.notices(run)
+        self.assertEqual(
+            finished.mapped("subject"), ["Run finished: Billing 2026-11 #1"]
+        )
         self.sweep(utc(2026, 12, 2, 0, 5))
-        self.assertFalse(self.notices(run))
+        self.assertEqual(self.notices(run), finished)
 
     def test_the_itsm_manager_sets_the_due_days(self):
         Settings = self.env["res.config.settings"].with_user(self.users["manager"])

@@ -11,26 +11,6 @@ class TestBillingRun(BillingCase):
     check by someone other than the operator, the supervisor's review and
     the publication; every step refused out of order, changing nothing."""
 
-    def run_to(self, state, run=None):
-        """Take a November run as far as ``state``, each step by its role."""
-        run = run or self.new_run()
-        with freeze_time(RUN_TIME):
-            self.as_user(run, "operator").action_check_data()
-            if state == "data_checked":
-                return run
-            self.as_user(run, "operator").action_run()
-            if state == "computed":
-                return run
-            self.tick_all(run)
-            self.as_user(run, "checker").action_sign()
-            if state == "checked":
-                return run
-            self.as_user(run, "billing_supervisor").action_review()
-            if state == "reviewed":
-                return run
-            self.as_user(run, "billing_supervisor").action_publish()
-        return run
-
     def snapshot(self, run):
         items = self.env["itsm.billing.item"].search(run._itsm_item_domain())
         return (
