@@ -1,5 +1,3 @@
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -214,7 +212,8 @@ class HelpdeskTicket(models.Model):
                     self.display_name,
                 )
             )
-        change = self.env["itsm.change"].create(
+        return self.env["itsm.change"]._itsm_raise_for(
+            self,
             {
                 "name": self.name,
                 "company_id": self.company_id.id,
@@ -222,22 +221,8 @@ class HelpdeskTicket(models.Model):
                 "description": self.request_assessment,
                 "service_ids": [(6, 0, self.service_id.ids)],
                 "ticket_ids": [(4, self.id)],
-            }
+            },
         )
-        self.message_post(
-            body=Markup("%s %s")
-            % (
-                self.env._("Change raised to deliver this requirement:"),
-                change._get_html_link(),
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "itsm.change",
-            "res_id": change.id,
-            "view_mode": "form",
-        }
 
     # ------------------------------------------------------------------
     # The requester's feedback form

@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -70,6 +70,24 @@ class ItsmChange(models.Model):
                     )
                 )
         return super().action_close()
+
+    @api.model
+    def _itsm_raise_for(self, source, values):
+        """A draft change raised from ``source`` (a requirement, a problem)
+        and linked to it by ``values``; the source's chatter names it.
+        Returns the change's form."""
+        change = self.create(values)
+        source.message_post(
+            body=Markup("%s %s")
+            % (self.env._("Change raised:"), change._get_html_link()),
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "itsm.change",
+            "res_id": change.id,
+            "view_mode": "form",
+        }
 
     def action_open_incident(self):
         """The incident of what a failed change broke (CHG-9): filed to the

@@ -1,5 +1,3 @@
-from markupsafe import Markup
-
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -31,23 +29,13 @@ class ItsmProblem(models.Model):
             raise UserError(
                 self.env._("%s is closed: it raises no change.", self.display_name)
             )
-        change = self.env["itsm.change"].create(
+        return self.env["itsm.change"]._itsm_raise_for(
+            self,
             {
                 "name": self.name,
                 "company_id": self.company_id.id,
                 "reason": self.description,
                 "service_ids": [(6, 0, self.service_id.ids)],
                 "problem_ids": [(4, self.id)],
-            }
+            },
         )
-        self.message_post(
-            body=Markup("%s %s")
-            % (self.env._("Change raised:"), change._get_html_link()),
-            subtype_xmlid="mail.mt_note",
-        )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "itsm.change",
-            "res_id": change.id,
-            "view_mode": "form",
-        }
