@@ -10,6 +10,9 @@ from . import itsm_change_review
 from . import itsm_problem
 from . import itsm_maintenance_plan
 from . import itsm_change_maintenance
+from . import itsm_change_risk_question
+from . import itsm_change_risk_answer
+from . import itsm_change_risk
 from . import res_config_settings
 from . import itsm_request_type
 from . import itsm_deadline

@@ -34,6 +34,18 @@ class ResConfigSettings(models.TransientModel):
         "days before it starts.",
     )
 
+    itsm_change_risk_medium_score = fields.Integer(
+        string="Medium risk from a score of",
+        config_parameter="itsm_change.risk_medium_score",
+        default=3,
+        help="The risk questionnaire's score from which a change is of medium risk.",
+    )
+    itsm_change_risk_high_score = fields.Integer(
+        string="High risk from a score of",
+        config_parameter="itsm_change.risk_high_score",
+        default=6,
+    )
+
     def _itsm_check_change_settings(self):
         for settings in self:
             for hour in (
@@ -54,6 +66,17 @@ class ResConfigSettings(models.TransientModel):
             ):
                 raise ValidationError(
                     self.env._("A change's notice in working days cannot be negative.")
+                )
+            if not (
+                0
+                < settings.itsm_change_risk_medium_score
+                <= settings.itsm_change_risk_high_score
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The risk thresholds: medium from a score above 0, high "
+                        "from a score at least as high."
+                    )
                 )
 
     def _itsm_check_values(self):

@@ -2,6 +2,7 @@ from . import test_change_workflow
 from . import test_change_rules
 from . import test_change_review
 from . import test_maintenance_plan
+from . import test_change_risk
 from . import test_request
 from . import test_access_matrix
 from . import test_system_account
