@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "security/itsm_change_rules.xml",
         "data/itsm_change_data.xml",
+        "data/itsm_change_notice_data.xml",
         "data/itsm_request_type_data.xml",
         "data/itsm_request_delivery_data.xml",
         "views/itsm_change_views.xml",

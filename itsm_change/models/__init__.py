@@ -3,6 +3,8 @@ from . import itsm_change_schedule
 from . import itsm_change_freeze
 from . import itsm_change_confirmation
 from . import itsm_change_conflict
+from . import itsm_change_notice
+from . import itsm_escalation_rule
 from . import res_config_settings
 from . import itsm_request_type
 from . import itsm_deadline

@@ -5,3 +5,4 @@ from . import test_access_matrix
 from . import test_system_account
 from . import test_request_delivery
 from . import test_request_filing
+from . import test_change_notices
