@@ -195,18 +195,20 @@ class ItsmChange(models.Model):
             )
         if self.actual_end:
             hours = self._itsm_setting("result_notice_hours")
+            hours_label = f"{hours:g}"
             targets["result_notice"] = (
                 hours * 60,
                 always,
-                self.env._("%s hours after the change", f"{hours:g}"),
+                self.env._("%s hours after the change", hours_label),
             )
             if self.is_complex:
                 calendar = self._itsm_calendar()
                 days = self._itsm_setting("summary_report_days")
+                days_label = f"{days:g}"
                 targets["summary_report"] = (
                     days * (calendar.hours_per_day or 24.0) * 60,
                     calendar,
-                    self.env._("%s working days after the change", f"{days:g}"),
+                    self.env._("%s working days after the change", days_label),
                 )
         return targets
 
@@ -290,9 +292,7 @@ class ItsmChange(models.Model):
         sudo: who the change managers are decides who hears of a late
         notice."""
         managers = self.env.ref(MANAGER).sudo().users.partner_id
-        return {
-            change.id: change.user_id.partner_id or managers for change in self
-        }
+        return {change.id: change.user_id.partner_id or managers for change in self}
 
     # ------------------------------------------------------------------
     # Sending the notices
@@ -317,9 +317,7 @@ class ItsmChange(models.Model):
         chart = self.requester_id.sudo()._itsm_org_chart()
         leader = chart.get(self.requester_id.id, {}).get("division_leader", Partner)
         if kind == "summary_report":
-            return managers.with_env(self.env), (leader - managers).with_env(
-                self.env
-            )
+            return managers.with_env(self.env), (leader - managers).with_env(self.env)
         interfaces = self._itsm_escalation_service_interfaces()[self.id]
         if kind == "result_notice":
             return interfaces, Partner

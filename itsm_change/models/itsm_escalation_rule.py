@@ -33,6 +33,4 @@ class ItsmEscalationRule(models.Model):
         if self.recipient_type != "change_manager":
             return super()._recipients(records)
         # Those of them who may read the change, as for every rung.
-        return self._itsm_only_readers(
-            records, records._itsm_change_manager_partners()
-        )
+        return self._itsm_only_readers(records, records._itsm_change_manager_partners())

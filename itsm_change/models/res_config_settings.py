@@ -83,7 +83,9 @@ class ResConfigSettings(models.TransientModel):
                 or settings.itsm_change_summary_report_days < 0
             ):
                 raise ValidationError(
-                    self.env._("The deadlines of a change's notices cannot be negative.")
+                    self.env._(
+                        "The deadlines of a change's notices cannot be negative."
+                    )
                 )
 
     def _itsm_check_values(self):

@@ -253,6 +253,25 @@ class TestChangeNotices(ChangeCase):
         )
 
     @freeze_time(NOW)
+    def test_notice_in_each_recipient_language_from_the_editable_template(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["itsm_change"], ["zh_CN"])
+        self.lead_contact.lang = "zh_CN"
+        template = self.env.ref("itsm_change.mail_template_change_notice")
+        template.with_context(lang="en_US").subject = "Heads up: {{ object.number }}"
+        change = self.approved(utc(2026, 3, 25, 14, 0), utc(2026, 3, 25, 16, 0))
+        change.action_send_change_notice()
+        messages = self.posted(change)
+        self.assertEqual(len(messages), 2)
+        chinese = messages.filtered(lambda m: m.partner_ids == self.lead_contact)
+        self.assertEqual(chinese.subject, f"系统变更通知：[{change.number}] Upgrade")
+        self.assertIn("系统变更内容", str(chinese.body))
+        self.assertIn("主送：Call centre lead", str(chinese.body))
+        english = messages - chinese
+        self.assertEqual(english.subject, f"Heads up: {change.number}")
+        self.assertEqual(english.partner_ids, self.it_contact | self.leader | self.head)
+
+    @freeze_time(NOW)
     def test_not_sent_breaches_and_the_ladder_fires_once(self):
         change = self.approved(utc(2026, 3, 25, 14, 0), utc(2026, 3, 25, 16, 0))
         warning = "itsm_change.escalation_rule_change_notice_warning"
@@ -281,12 +300,13 @@ class TestChangeNotices(ChangeCase):
         )
         self.assertEqual(
             mails.recipient_ids,
-            self.users["reporter"].partner_id
-            | self.users["change_manager"].partner_id,
+            self.users["reporter"].partner_id | self.users["change_manager"].partner_id,
         )
-        activity_users = self.env["mail.activity"].search(
-            [("res_model", "=", "itsm.change"), ("res_id", "=", change.id)]
-        ).user_id
+        activity_users = (
+            self.env["mail.activity"]
+            .search([("res_model", "=", "itsm.change"), ("res_id", "=", change.id)])
+            .user_id
+        )
         self.assertEqual(
             activity_users, self.users["reporter"] | self.users["change_manager"]
         )
@@ -308,9 +328,9 @@ class TestChangeNotices(ChangeCase):
                 change.action_send_change_notice()
             self.assertFalse(self.posted(change))
             self.assertEqual(self.clock(change, "change_notice").state, "running")
-            change.with_user(self.users["resolver"]).notice_late_reason = (
-                "The implementers were on another incident."
-            )
+            change.with_user(
+                self.users["resolver"]
+            ).notice_late_reason = "The implementers were on another incident."
             change.action_send_change_notice()
         clock = self.clock(change, "change_notice")
         self.assertEqual(clock.state, "done")
@@ -361,9 +381,9 @@ class TestChangeNotices(ChangeCase):
         # A simple change: no summary report is due.
         self.assertFalse(self.clock(change, "summary_report"))
         with freeze_time(utc(2026, 3, 26, 9, 0)):
-            change.with_user(self.users["resolver"]).result_summary = (
-                "<p>Successful, on time.</p>"
-            )
+            change.with_user(
+                self.users["resolver"]
+            ).result_summary = "<p>Successful, on time.</p>"
             change.with_user(self.users["resolver"]).action_send_result_notice()
         self.assertTrue(self.clock(change, "result_notice").met)
         message = self.posted(change)
@@ -380,7 +400,9 @@ class TestChangeNotices(ChangeCase):
             department_ids=[(6, 0, self.business.ids)],
         )
         change.with_user(self.users["resolver"]).action_start_testing()
-        change.with_user(self.users["department_head"]).confirmation_ids.action_confirm()
+        change.with_user(
+            self.users["department_head"]
+        ).confirmation_ids.action_confirm()
         as_implementer = change.with_user(self.users["resolver"])
         as_implementer.test_result = "<p>Verified.</p>"
         as_implementer.action_record_test()
