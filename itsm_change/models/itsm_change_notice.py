@@ -243,19 +243,37 @@ class ItsmChange(models.Model):
         return result
 
     def _itsm_schedule_changed(self, vals):
-        """A rescheduled change: its change notice falls due anew from the
-        same start."""
+        """A rescheduled change: a change notice not yet sent falls due anew
+        from the same start; one already sent announced another time, so a
+        new one is due (from now, once the change is approved)."""
         result = super()._itsm_schedule_changed(vals)
-        if {"planned_start", "company_id"} & set(vals):
-            clocks = self._itsm_deadline_clocks(["change_notice"]).filtered(
-                lambda clock: clock.state == "running"
+        if not {"planned_start", "planned_end", "company_id"} & set(vals):
+            return result
+        announced = self.filtered("change_notice_date")
+        if announced:
+            announced._itsm_deadline_clocks(["change_notice"]).unlink()
+            announced._itsm_step_write(
+                {"change_notice_date": False, "change_notice_by_id": False}
             )
-            by_record = clocks.grouped("res_id")
-            for change in self.filtered(lambda c: c.id in by_record):
-                minutes, _calendar, explanation = change._itsm_deadline_targets()[
-                    "change_notice"
-                ]
-                by_record[change.id]._retarget(minutes, explanation)
+            announced._itsm_log_notes(
+                {
+                    change.id: self.env._(
+                        "Rescheduled after its change notice was sent: a new "
+                        "change notice is due."
+                    )
+                    for change in announced
+                }
+            )
+            announced.filtered(
+                lambda c: c.state in ("approved", "testing")
+            )._itsm_deadline_start(kinds=["change_notice"])
+        clocks = (self - announced)._itsm_deadline_clocks(["change_notice"])
+        for clock in clocks.filtered(lambda c: c.state == "running"):
+            change = self.browse(clock.res_id)
+            minutes, _calendar, explanation = change._itsm_deadline_targets()[
+                "change_notice"
+            ]
+            clock._retarget(minutes, explanation)
         return result
 
     # ------------------------------------------------------------------

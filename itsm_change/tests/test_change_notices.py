@@ -195,6 +195,24 @@ class TestChangeNotices(ChangeCase):
         self.assertEqual(clock.deadline, utc(2026, 3, 26, 16, 0))
 
     @freeze_time(NOW)
+    def test_rescheduled_after_the_notice_a_new_one_is_due(self):
+        change = self.approved(utc(2026, 3, 25, 14, 0), utc(2026, 3, 25, 16, 0))
+        with freeze_time(utc(2026, 3, 24, 11, 0)):
+            change.action_send_change_notice()
+            change.with_user(self.users["change_manager"]).write(
+                {
+                    "planned_start": utc(2026, 3, 26, 14, 0),
+                    "planned_end": utc(2026, 3, 26, 16, 0),
+                }
+            )
+        self.assertFalse(change.change_notice_date)
+        clock = self.clock(change, "change_notice")
+        self.assertEqual(clock.state, "running")
+        self.assertEqual(clock.started_at, utc(2026, 3, 24, 11, 0))
+        self.assertEqual(clock.deadline, utc(2026, 3, 26, 16, 0))
+        self.assertIn("a new change notice is due", change.message_ids[:1].body or "")
+
+    @freeze_time(NOW)
     def test_back_to_draft_and_cancel_drop_the_running_clock(self):
         change = self.approved(utc(2026, 3, 25, 14, 0), utc(2026, 3, 25, 16, 0))
         change.action_draft()
