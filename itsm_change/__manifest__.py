@@ -19,6 +19,7 @@
         "data/itsm_change_risk_question_data.xml",
         "data/mail_template_request_data.xml",
         "data/itsm_escalation_rule_request_data.xml",
+        "data/itsm_change_notice_data.xml",
         "data/itsm_request_type_data.xml",
         "data/itsm_request_delivery_data.xml",
         "views/itsm_change_views.xml",

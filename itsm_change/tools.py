@@ -86,3 +86,21 @@ def overlaps(begin, end, other_begin, other_end):
     """Whether the half-open intervals [begin, end) and [other_begin,
     other_end) meet."""
     return begin < other_end and other_begin < end
+
+
+def working_day_close(intervals, start, tz):
+    """The end of the working day a change starting at ``start`` (aware)
+    belongs to (S4 系统变更通知 时限): the day of the start when its work has
+    begun by then (a change in working hours, or in the evening after
+    them), else the last working day before (a change in a night window
+    after midnight, or on a day off). ``intervals(begin, stop)`` gives the
+    working intervals (aware, sorted), as ``resource.calendar``'s
+    ``_itsm_intervals``; None when no working day is found in the month
+    before."""
+    day = start.astimezone(tz).date()
+    close = {}
+    for begin, end in intervals(start - timedelta(days=31), start + timedelta(days=1)):
+        begin_day = begin.astimezone(tz).date()
+        if begin_day < day or (begin_day == day and begin <= start):
+            close[begin_day] = max(end, close.get(begin_day, end))
+    return close[max(close)] if close else None

@@ -13,6 +13,8 @@ from . import itsm_change_maintenance
 from . import itsm_change_risk_question
 from . import itsm_change_risk_answer
 from . import itsm_change_risk
+from . import itsm_change_notice
+from . import itsm_escalation_rule
 from . import res_config_settings
 from . import itsm_request_type
 from . import itsm_deadline

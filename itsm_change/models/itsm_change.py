@@ -37,6 +37,12 @@ WORKFLOW_FIELDS = {
     "override_requested_by_id",
     "override_decided_by_id",
     "override_decided_date",
+    "change_notice_date",
+    "change_notice_by_id",
+    "result_notice_date",
+    "result_notice_by_id",
+    "summary_report_date",
+    "summary_report_by_id",
 }
 # What the schedule of a change is made of: fixed once it is implemented.
 SCHEDULE_FIELDS = {

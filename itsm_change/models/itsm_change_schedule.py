@@ -20,6 +20,11 @@ DEFAULTS = {
     "window_end": 6.0,
     "lead_user_impacting_days": 3.0,
     "lead_cross_department_days": 5.0,
+    # The notices (CHG-7, S4 时限要求): 2 hours before the end of the working
+    # day, 12 hours after the change, 3 working days after it.
+    "notice_hours_before_close": 2.0,
+    "result_notice_hours": 12.0,
+    "summary_report_days": 3.0,
 }
 # The planned slot as a range, the shape of the GiST index.
 PLANNED_RANGE = SQL(

@@ -46,6 +46,28 @@ class ResConfigSettings(models.TransientModel):
         default=6,
     )
 
+    itsm_change_notice_hours_before_close = fields.Float(
+        string="Change notice (hours before the end of the working day)",
+        config_parameter="itsm_change.notice_hours_before_close",
+        default=2.0,
+        help="The change notice is due this many hours before the end of the "
+        "working day of the change (of the working day before, for a change "
+        "in a night window).",
+    )
+    itsm_change_result_notice_hours = fields.Float(
+        string="Result notice (hours after the change)",
+        config_parameter="itsm_change.result_notice_hours",
+        default=12.0,
+        help="The result notice is due this many hours after the change ends.",
+    )
+    itsm_change_summary_report_days = fields.Float(
+        string="Summary report (working days after the change)",
+        config_parameter="itsm_change.summary_report_days",
+        default=3.0,
+        help="The summary report of a complex change is due this many working "
+        "days after it ends.",
+    )
+
     def _itsm_check_change_settings(self):
         for settings in self:
             for hour in (
@@ -76,6 +98,16 @@ class ResConfigSettings(models.TransientModel):
                     self.env._(
                         "The risk thresholds: medium from a score above 0, high "
                         "from a score at least as high."
+                    )
+                )
+            if (
+                settings.itsm_change_notice_hours_before_close < 0
+                or settings.itsm_change_result_notice_hours < 0
+                or settings.itsm_change_summary_report_days < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The deadlines of a change's notices cannot be negative."
                     )
                 )
 
