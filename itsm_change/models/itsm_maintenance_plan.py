@@ -240,6 +240,8 @@ class ItsmMaintenancePlan(models.Model):
                         "approved_date": fields.Datetime.now(),
                     }
                 )
+                # Announced to the users as any approved change (CHG-7).
+                change._itsm_deadline_start(kinds=["change_notice"])
         except UserError as error:
             self.message_post(
                 body=self.env._(

@@ -65,6 +65,11 @@ class TestMaintenancePlans(WorkflowCase):
             (FIRST, utc(2026, 3, 25, 20, 0)),
         )
         self.assertEqual(change.implementer_ids, self.users["resolver"])
+        self.assertEqual(
+            change._itsm_deadline_clocks(["change_notice"]).state,
+            "running",
+            "its notice to the users is due (CHG-7)",
+        )
         self.assertEqual(plan.next_start, utc(2026, 4, 25, 18, 0), "a month on")
         self.generate(utc(2026, 3, 19, 0, 0))
         self.assertEqual(len(plan.change_ids), 1, "once per occurrence")
