@@ -203,3 +203,15 @@ class TestBillingVarianceReport(BillingCase):
         html = html.decode()
         self.assertIn("does not count in the variance report", html)
         self.assertIn("Wrong", html)
+
+    def test_reporting_views(self):
+        """The Reporting menu's action opens the pivot, the graph and the
+        list for a billing operator."""
+        action = self.env.ref("itsm_billing.itsm_billing_variance_report_action")
+        self.assertEqual(action.view_mode, "pivot,graph,list")
+        views = self.Report.with_user(self.billing["operator"]).get_views(
+            [(False, "pivot"), (False, "graph"), (False, "list"), (False, "search")]
+        )
+        self.assertEqual(set(views["views"]), {"pivot", "graph", "list", "search"})
+        menu = self.env.ref("itsm_billing.menu_itsm_billing_variance_report")
+        self.assertEqual(menu.parent_id.name, "Reporting")
