@@ -3,7 +3,7 @@
 {
     "name": "ITSM Billing and Settlement",
     "summary": "Service contracts, monthly billing and settlement runs",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "license": "AGPL-3",
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
@@ -21,7 +21,9 @@
         "views/itsm_billing_check_template_views.xml",
         "views/contract_contract_views.xml",
         "views/res_config_settings_views.xml",
+        "views/itsm_billing_variance_report_views.xml",
         "wizards/itsm_billing_run_challenge_views.xml",
+        "report/itsm_billing_run_report.xml",
         "views/itsm_billing_menus.xml",
     ],
     "demo": ["demo/itsm_billing_demo.xml"],

@@ -9,3 +9,4 @@ from . import itsm_billing_run_rating
 from . import itsm_billing_run_rollback
 from . import itsm_billing_run_notice
 from . import res_config_settings
+from . import itsm_billing_run_report

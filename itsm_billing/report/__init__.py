@@ -1,0 +1,1 @@
+from . import itsm_billing_variance_report
