@@ -2,7 +2,7 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.tests import new_test_user
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.itsm_incident.tests.common import utc
 
@@ -12,7 +12,10 @@ OCTOBER = date(2026, 10, 1)
 CHALLENGE_TIME = utc(2026, 12, 3, 2, 0)
 
 
-class TestBillingVarianceReport(BillingCase):
+# An HTTP server for wkhtmltopdf, which fetches the report's assets from
+# it: under Odoo's runner only HttpCase tests (post_install) have one.
+@tagged("post_install", "-at_install")
+class TestBillingVarianceReport(HttpCase, BillingCase):
     """The reports of the runs (BIL-8): per customer, the month's amount,
     count of lines and share of the month's total against the previous
     month, from the stored result of the latest run of each month that is
