@@ -32,7 +32,7 @@ class ItsmChangeKpiReport(models.Model):
     _order = "month desc, id desc"
     _rec_name = "change_id"
 
-    change_id = fields.Many2one("itsm.change", string="Change", readonly=True)
+    change_id = fields.Many2one("itsm.change", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     month = fields.Date(
         readonly=True,
@@ -49,7 +49,6 @@ class ItsmChangeKpiReport(models.Model):
     )
     department_id = fields.Many2one(
         "hr.department",
-        string="Department",
         readonly=True,
         help="The department of the change's requester.",
     )
@@ -57,7 +56,7 @@ class ItsmChangeKpiReport(models.Model):
     change_type = fields.Selection(CHANGE_TYPES, string="Type", readonly=True)
     state = fields.Selection(STATES, readonly=True)
     change_count = fields.Integer(string="Changes", readonly=True)
-    closed = fields.Integer(string="Closed", readonly=True)
+    closed = fields.Integer(readonly=True)
     successful = fields.Integer(readonly=True)
     failed = fields.Integer(readonly=True)
     emergency = fields.Integer(string="Emergencies", readonly=True)
@@ -68,11 +67,12 @@ class ItsmChangeKpiReport(models.Model):
         "change, or linked by hand).",
     )
     notices_due = fields.Integer(
+        string="Notices due",
         readonly=True,
         help="Notices sent, or past their deadline without being sent.",
     )
     notices_on_time = fields.Integer(
-        readonly=True, help="Notices sent by their deadline."
+        string="Notices on time", readonly=True, help="Notices sent by their deadline."
     )
     success_rate = fields.Float(
         string="Success rate (%)",

@@ -50,9 +50,7 @@ class TestChangeKpi(WorkflowCase):
             services=self.hotline | self.billing_service, name="Upgrade"
         )
         self.success.with_user(self.users["resolver"]).action_send_change_notice()
-        self.success.check_ids.with_user(self.users["resolver"]).write(
-            {"result": "ok"}
-        )
+        self.success.check_ids.with_user(self.users["resolver"]).write({"result": "ok"})
         self.success.with_user(manager).action_close()
         # Failed on the hotline; announced late (after 24 March, 16:00 in
         # Shanghai), while it is reviewed; rolled back, its incident opened.
