@@ -34,6 +34,7 @@
         "views/itsm_system_account_views.xml",
         "views/hr_employee_views.xml",
         "views/res_config_settings_views.xml",
+        "views/itsm_change_kpi_report_views.xml",
         "wizards/itsm_change_conflict_accept_views.xml",
         "wizards/itsm_request_delivery_wizard_views.xml",
         "views/itsm_change_menus.xml",

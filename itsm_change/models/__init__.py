@@ -32,3 +32,4 @@ from . import itsm_request_delivery_download
 from . import helpdesk_ticket_delivery
 from . import helpdesk_ticket_request_mail
 from . import itsm_demo_history
+from . import itsm_change_kpi_report

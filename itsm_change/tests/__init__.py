@@ -11,3 +11,4 @@ from . import test_request_filing
 from . import test_request_notice
 from . import test_requirement
 from . import test_change_notices
+from . import test_change_kpi
