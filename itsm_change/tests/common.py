@@ -98,3 +98,18 @@ class WorkflowCase(ChangeCase):
         change.action_submit()
         change.with_user(self.users["cab"]).action_approve()
         return change
+
+    def implemented_change(self, **vals):
+        """An approved change taken through its test gate (each involved
+        department confirms) into its implementation, by its implementer."""
+        change = self.approved_change(**vals)
+        implementer = change.with_user(self.users["resolver"])
+        implementer.action_start_testing()
+        implementer.test_result = "<p>Checked in test.</p>"
+        implementer.action_record_test()
+        lines = change.confirmation_ids
+        business = lines.filtered(lambda line: line.department_id == self.business)
+        business.with_user(self.users["department_head"]).action_confirm()
+        (lines - business).with_user(self.users["other_reporter"]).action_confirm()
+        implementer.action_implement()
+        return change

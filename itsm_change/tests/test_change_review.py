@@ -14,19 +14,6 @@ class TestChangeReview(WorkflowCase):
     def refused(self, exception, text):
         return RefusedContext(self, exception, text)
 
-    def implemented_change(self):
-        change = self.approved_change()
-        implementer = change.with_user(self.users["resolver"])
-        implementer.action_start_testing()
-        implementer.test_result = "<p>Checked in test.</p>"
-        implementer.action_record_test()
-        lines = change.confirmation_ids
-        business = lines.filtered(lambda line: line.department_id == self.business)
-        business.with_user(self.users["department_head"]).action_confirm()
-        (lines - business).with_user(self.users["other_reporter"]).action_confirm()
-        implementer.action_implement()
-        return change
-
     def test_the_flows_are_checked_after_the_implementation(self):
         change = self.implemented_change()
         self.assertFalse(change.check_ids, "not before the implementation ends")
