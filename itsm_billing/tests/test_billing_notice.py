@@ -68,26 +68,40 @@ class TestBillingNotice(BillingCase):
             "".join(run.message_ids.mapped("body")),
         )
 
+    def without_sale_journal(self):
+        """A real cause of failure: the company has no sale journal to
+        invoice in (OCA contract refuses to prepare the invoices). Returns
+        what to restore."""
+        journals = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.env.company.id)]
+        )
+        contracts = self.env["contract.contract"].search([("journal_id", "!=", False)])
+        contract_journals = {contract: contract.journal_id for contract in contracts}
+        contracts.write({"journal_id": False})
+        journals.active = False
+        return journals, contract_journals
+
+    def restore_sale_journal(self, journals, contract_journals):
+        journals.active = True
+        for contract, journal in contract_journals.items():
+            contract.journal_id = journal
+
     def test_a_failed_run_is_told_and_undone(self):
         run = self.run_to("data_checked")
         dates = self.contract_a.contract_line_ids.last_date_invoiced
+        broken = self.without_sale_journal()
         with (
             freeze_time(RUN_TIME),
             # The failure is logged at ERROR level, as it should be in
             # production; here it is the expected outcome.
             mute_logger("odoo.addons.itsm_billing.models.itsm_billing_run"),
-            patch(
-                f"{RUN}._itsm_make_invoices",
-                side_effect=ValidationError("The sale journal is archived."),
-                autospec=True,
-            ),
         ):
             action = self.as_user(run, "operator").action_run()
         self.assertEqual(action["params"]["type"], "danger")
-        self.assertIn("The sale journal is archived.", action["params"]["message"])
+        self.assertIn("journal", action["params"]["message"])
         # Nothing of the run's work stays.
         self.assertEqual(run.state, "data_checked")
-        self.assertEqual(run.failure_message, "The sale journal is archived.")
+        self.assertIn("journal", run.failure_message)
         self.assertFalse(run.move_ids)
         self.assertFalse(run.result_digest)
         Item = self.env["itsm.billing.item"]
@@ -98,9 +112,10 @@ class TestBillingNotice(BillingCase):
         mail = self.mails(run, "Run failed")
         self.assertEqual(mail.recipient_ids, self.operator | self.colleague)
         self.assertEqual(mail.email_cc, self.manager.email)
-        self.assertIn("The sale journal is archived.", mail.body_html)
+        self.assertIn("journal", mail.body_html)
         self.assertFalse(self.texts(run, "Run finished"))
         # Once the cause is gone, the run runs.
+        self.restore_sale_journal(*broken)
         with freeze_time(RUN_TIME):
             self.as_user(run, "operator").action_run()
         self.assertEqual(run.state, "computed")
@@ -124,6 +139,8 @@ class TestBillingNotice(BillingCase):
         with (
             freeze_time(utc(2026, 12, 2, 0, 10)),
             mute_logger("odoo.addons.itsm_billing.models.itsm_billing_run"),
+            # The billing run's draft invoices keep the sale journal from
+            # being archived: here the invoicing step fails by a patch.
             patch(
                 f"{RUN}._itsm_make_invoices",
                 side_effect=ValidationError("The sale journal is archived."),
