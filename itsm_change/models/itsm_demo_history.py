@@ -88,6 +88,9 @@ class ItsmDemoHistory(models.AbstractModel):
                 )
                 desk.action_resolve()
                 requester = request.partner_id.user_ids[:1]
+                # sudo: demo data acting as the requester, who confirms from
+                # the portal (the portal controller confirms the same way,
+                # after checking the requester's access token).
                 request.with_user(requester).sudo()._itsm_reporter_confirm(
                     5, values.get("feedback"), evaluation=values.get("evaluation")
                 )

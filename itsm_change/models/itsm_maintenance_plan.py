@@ -187,11 +187,16 @@ class ItsmMaintenancePlan(models.Model):
             limit=batch_size,
         )
         for plan in plans:
-            while plan.next_start < now:
-                plan.next_start += plan._step()
+            # The first occurrence not yet past, counted in memory: a plan
+            # long overdue is written once, not once per skipped interval.
+            step, start = plan._step(), plan.next_start
+            while start < now:
+                start += step
+            if start != plan.next_start:
+                plan.next_start = start
             if plan.next_generation <= now:
                 plan._itsm_generate_change()
-                plan.next_start += plan._step()
+                plan.next_start = start + step
         remaining = self.search_count(
             [("state", "=", "approved"), ("next_generation", "<=", now)]
         )
