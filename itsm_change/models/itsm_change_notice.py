@@ -1,9 +1,7 @@
 import logging
-from collections import defaultdict
 from datetime import timedelta
 
 import pytz
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -376,7 +374,17 @@ class ItsmChange(models.Model):
             recipients[change.id] = (to, cc)
         template = self.env.ref(NOTICES[kind]["template"])
         for change in self:
-            change._itsm_post_notice(template, *recipients[change.id])
+            to, cc = recipients[change.id]
+            # The notice names its main recipients, in order, and those in
+            # copy.
+            change._itsm_post_notice(
+                template,
+                {change.id: to | cc},
+                render_context={
+                    "itsm_notice_to": ", ".join(to.mapped("name")),
+                    "itsm_notice_cc": ", ".join(cc.mapped("name")),
+                },
+            )
         unsent = self.filtered(lambda c: not c[f"{kind}_date"])
         unsent._itsm_step_write(
             {f"{kind}_date": now, f"{kind}_by_id": self.env.user.id}
@@ -408,34 +416,6 @@ class ItsmChange(models.Model):
                     "first.",
                     self.display_name,
                 )
-            )
-
-    def _itsm_post_notice(self, template, to, cc):
-        """Post ``template`` on this change to ``to`` and ``cc``, rendered in
-        each recipient's language (one message per language); the notice
-        names its main recipients, in order, and those in copy."""
-        self.ensure_one()
-        by_lang = defaultdict(lambda: self.env["res.partner"])
-        for partner in to | cc:
-            by_lang[partner.lang or self.env.lang] |= partner
-        context = {
-            "itsm_notice_to": ", ".join(to.mapped("name")),
-            "itsm_notice_cc": ", ".join(cc.mapped("name")),
-        }
-        for lang, partners in by_lang.items():
-            subject = template._render_field(
-                "subject", self.ids, set_lang=lang, add_context=context
-            )[self.id]
-            body = template._render_field(
-                "body_html", self.ids, set_lang=lang, add_context=context
-            )[self.id]
-            self.message_post(
-                # Rendered from the template's QWeb, escaped there.
-                body=Markup(body),
-                subject=subject,
-                partner_ids=partners.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
             )
 
     def action_send_change_notice(self):

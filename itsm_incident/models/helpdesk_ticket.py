@@ -1,7 +1,4 @@
 import logging
-from collections import defaultdict
-
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -378,46 +375,6 @@ class HelpdeskTicket(models.Model):
             # sudo: whether a team is ITSM is not a secret of the team.
             return self if team.sudo().is_itsm else self.browse()
         return self.filtered("is_itsm")
-
-    def _itsm_post_notice(self, template_xmlid, recipients=None, **post_values):
-        """Post the editable template ``template_xmlid`` (or a template
-        record) on each of these
-        tickets as a message (X-1: every notice is a template an ITSM
-        manager edits), rendered in each recipient's language: one message
-        per ticket and language, one rendering per language. ``recipients``:
-        {ticket id: partners}, by default each ticket's reporter;
-        ``post_values`` go to ``message_post`` (``author_id``,
-        ``subtype_xmlid``: a comment by default). A deleted template sends
-        nothing (logged): the action goes on without its notice."""
-        if recipients is None:
-            recipients = {ticket.id: ticket.partner_id for ticket in self}
-        template = (
-            template_xmlid
-            if isinstance(template_xmlid, models.BaseModel)
-            else self.env.ref(template_xmlid, raise_if_not_found=False)
-        )
-        if not template:
-            _logger.warning("Notice template %s not found: not sent.", template_xmlid)
-            return
-        post_values.setdefault("subtype_xmlid", "mail.mt_comment")
-        per_lang = defaultdict(dict)
-        for ticket in self:
-            partners = recipients.get(ticket.id) or self.env["res.partner"]
-            for lang, lang_partners in partners.grouped("lang").items():
-                per_lang[lang or self.env.lang][ticket.id] = lang_partners
-        for lang, partners_of in per_lang.items():
-            res_ids = list(partners_of)
-            subjects = template._render_field("subject", res_ids, set_lang=lang)
-            bodies = template._render_field("body_html", res_ids, set_lang=lang)
-            for ticket in self.browse(res_ids):
-                ticket.message_post(
-                    # Rendered from the template's QWeb, escaped there.
-                    body=Markup(bodies[ticket.id]),
-                    subject=subjects[ticket.id],
-                    partner_ids=partners_of[ticket.id].ids,
-                    message_type="comment",
-                    **post_values,
-                )
 
     def _itsm_schedule_with_notice(self, user, template_xmlid, **activity_values):
         """Give ``user`` an activity on this ticket and tell them with the

@@ -1,4 +1,11 @@
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup
+
 from odoo import api, models
+
+_logger = logging.getLogger(__name__)
 
 
 class ItsmEscalationMixin(models.AbstractModel):
@@ -117,3 +124,54 @@ class ItsmEscalationMixin(models.AbstractModel):
 
     def _itsm_escalation_actions(self, rule):
         """What the model does when the rule fires, besides the notices."""
+
+    # ------------------------------------------------------------------
+    # Notices (DESIGN §5)
+    # ------------------------------------------------------------------
+
+    def _itsm_post_notice(
+        self, template, recipients=None, render_context=None, **post_values
+    ):
+        """Post the editable template ``template`` (a ``mail.template`` or
+        its XML id) on each of these records as a message (X-1: every
+        notice is a template an ITSM manager edits), rendered in each
+        recipient's language: one message per record and language, one
+        rendering per language. ``recipients``: {record id: partners}, by
+        default each record's ``partner_id``; ``render_context``: values
+        the template reads (``ctx``); ``post_values`` go to
+        ``message_post`` (``author_id``, ``subtype_xmlid``: a comment by
+        default). A deleted template sends nothing (logged): the action goes
+        on without its notice."""
+        if recipients is None:
+            recipients = {
+                record.id: record.partner_id if "partner_id" in self._fields else None
+                for record in self
+            }
+        if not isinstance(template, models.BaseModel):
+            xmlid, template = template, self.env.ref(template, raise_if_not_found=False)
+            if not template:
+                _logger.warning("Notice template %s not found: not sent.", xmlid)
+                return
+        post_values.setdefault("subtype_xmlid", "mail.mt_comment")
+        per_lang = defaultdict(dict)
+        for record in self:
+            partners = recipients.get(record.id) or self.env["res.partner"]
+            for lang, lang_partners in partners.grouped("lang").items():
+                per_lang[lang or self.env.lang][record.id] = lang_partners
+        for lang, partners_of in per_lang.items():
+            res_ids = list(partners_of)
+            rendered = {
+                field: template._render_field(
+                    field, res_ids, set_lang=lang, add_context=render_context
+                )
+                for field in ("subject", "body_html")
+            }
+            for record in self.browse(res_ids):
+                record.message_post(
+                    # Rendered from the template's QWeb, escaped there.
+                    body=Markup(rendered["body_html"][record.id]),
+                    subject=rendered["subject"][record.id],
+                    partner_ids=partners_of[record.id].ids,
+                    message_type="comment",
+                    **post_values,
+                )
