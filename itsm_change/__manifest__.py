@@ -9,7 +9,7 @@
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
     "website": "https://github.com/itsm-odoo/itsm",
-    "depends": ["itsm_incident", "base_tier_validation"],
+    "depends": ["itsm_incident", "base_tier_validation", "web_timeline"],
     "data": [
         "security/itsm_change_security.xml",
         "security/ir.model.access.csv",
