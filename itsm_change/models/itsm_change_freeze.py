@@ -1,6 +1,6 @@
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..tools import monthly_spans, overlaps
@@ -16,6 +16,7 @@ class ItsmChangeFreeze(models.Model):
     touches one of them or a service one of them depends on."""
 
     _name = "itsm.change.freeze"
+    _inherit = ["itsm.config.cache.mixin"]
     _description = "ITSM Change Freeze"
     _order = "sequence, id"
     _check_company_auto = True
@@ -86,37 +87,54 @@ class ItsmChangeFreeze(models.Model):
         """[(freeze, begin, end)] of the active freezes of ``company`` that
         the slot [start, end) (naive UTC) meets, for a change that affects
         the services of ``service_ids`` (a set of ids; monthly days in
-        ``tz``).
-
-        sudo: the freezes hold for every change, whoever schedules it."""
-        freezes = self.sudo().search([("company_id", "in", (company.id, False))])
+        ``tz``). The freezes are read from the registry's cache (cleared
+        when one changes): checking a change asks no query of them."""
         begin = pytz.utc.localize(start)
         stop = pytz.utc.localize(end)
         hits = []
-        for freeze in freezes:
-            if freeze.user_impacting_only and not user_impacting:
+        for freeze_id, days, span, services, impacting_only in self._itsm_freeze_data(
+            company.id
+        ):
+            if impacting_only and not user_impacting:
                 continue
-            if freeze.service_ids and not service_ids.intersection(
-                freeze.service_ids.ids
-            ):
+            if services and not services & service_ids:
                 continue
-            for span_begin, span_end in freeze._itsm_spans(begin, stop, tz):
+            spans = monthly_spans(begin, stop, tz, *days) if days else [span]
+            for span_begin, span_end in spans:
                 if overlaps(begin, stop, span_begin, span_end):
                     hits.append(
-                        (
-                            freeze.with_env(self.env),
-                            _naive(span_begin),
-                            _naive(span_end),
-                        )
+                        (self.browse(freeze_id), _naive(span_begin), _naive(span_end))
                     )
                     break
         return hits
 
-    def _itsm_spans(self, begin, stop, tz):
-        self.ensure_one()
-        if self.recurrence == "monthly":
-            return monthly_spans(begin, stop, tz, self.day_from, self.day_to)
-        return [(pytz.utc.localize(self.date_from), pytz.utc.localize(self.date_to))]
+    @api.model
+    @tools.ormcache("company_id")
+    def _itsm_freeze_data(self, company_id):
+        """((id, (first day, last day) of a monthly freeze, (begin, end) of a
+        one-off one, frozenset of service ids, user-impacting only), ...) of
+        the active freezes of the company and the shared ones, in their
+        order.
+
+        sudo: the freezes hold for every change, whoever schedules it."""
+        freezes = self.sudo().search([("company_id", "in", (company_id, False))])
+        return tuple(
+            (
+                freeze.id,
+                (freeze.day_from, freeze.day_to)
+                if freeze.recurrence == "monthly"
+                else None,
+                None
+                if freeze.recurrence == "monthly"
+                else (
+                    pytz.utc.localize(freeze.date_from),
+                    pytz.utc.localize(freeze.date_to),
+                ),
+                frozenset(freeze.service_ids.ids),
+                freeze.user_impacting_only,
+            )
+            for freeze in freezes
+        )
 
 
 def _naive(moment):

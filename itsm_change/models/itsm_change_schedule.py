@@ -147,8 +147,22 @@ class ItsmChange(models.Model):
         )
 
     def _itsm_tz(self):
+        """The time zone of the company's working calendar, in one narrow
+        query (reading the company record would fetch its many columns on
+        every check of a schedule)."""
         self.ensure_one()
-        return pytz.timezone(self._itsm_calendar().tz or "UTC")
+        self.env["res.company"].flush_model(["resource_calendar_id"])
+        self.env["resource.calendar"].flush_model(["tz"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT cal.tz FROM res_company c "
+                "JOIN resource_calendar cal ON cal.id = c.resource_calendar_id "
+                "WHERE c.id = %s",
+                self.company_id.id,
+            )
+        )
+        row = self.env.cr.fetchone()
+        return pytz.timezone((row[0] if row else self._itsm_calendar().tz) or "UTC")
 
     def _itsm_format(self, moment):
         """A naive UTC datetime as the company reads it."""
@@ -288,33 +302,41 @@ class ItsmChange(models.Model):
         ]
 
     @api.model
+    def _itsm_closure_cte(self, seed):
+        """The recursive CTEs ``up`` (the services of the query ``seed`` and
+        those they depend on) and ``down`` (them and those depending on
+        them), directly or not, whatever the depth of the catalogue."""
+        return SQL(
+            """
+            up(id) AS (
+                %(seed)s
+                 UNION
+                SELECT r.depends_on_id
+                  FROM itsm_service_dependency_rel r
+                  JOIN up ON r.service_id = up.id),
+            down(id) AS (
+                %(seed)s
+                 UNION
+                SELECT r.service_id
+                  FROM itsm_service_dependency_rel r
+                  JOIN down ON r.depends_on_id = down.id)
+            """,
+            seed=seed,
+        )
+
+    @api.model
     def _itsm_service_closures(self, services):
         """(ids of ``services`` and those they depend on, ids of
-        ``services`` and those that depend on them), directly or not, in one
-        query: what conflicts and freezes are checked against whatever the
-        depth of the catalogue."""
+        ``services`` and those that depend on them), in one query: what
+        conflicts and freezes are checked against."""
         if not services:
             return set(), set()
         self.env["itsm.service"].flush_model(["depends_on_ids"])
         self.env.cr.execute(
             SQL(
-                """
-                WITH RECURSIVE up(id) AS (
-                        SELECT unnest(%(ids)s::int[])
-                         UNION
-                        SELECT r.depends_on_id
-                          FROM itsm_service_dependency_rel r
-                          JOIN up ON r.service_id = up.id),
-                    down(id) AS (
-                        SELECT unnest(%(ids)s::int[])
-                         UNION
-                        SELECT r.service_id
-                          FROM itsm_service_dependency_rel r
-                          JOIN down ON r.depends_on_id = down.id)
-                SELECT (SELECT array_agg(id) FROM up),
-                       (SELECT array_agg(id) FROM down)
-                """,
-                ids=services.ids,
+                "WITH RECURSIVE %s SELECT ARRAY(SELECT id FROM up), "
+                "ARRAY(SELECT id FROM down)",
+                self._itsm_closure_cte(SQL("SELECT unnest(%s::int[])", services.ids)),
             )
         )
         up, down = self.env.cr.fetchone()
@@ -362,56 +384,79 @@ class ItsmChange(models.Model):
     # Conflicts (CHG-8)
     # ------------------------------------------------------------------
 
-    def _itsm_conflict_domain(self, related=None):
-        """Other active changes of the company whose slot overlaps this one
-        on a related service (``related``: ids of its services, those they
-        depend on and those that depend on them). The overlapping slots are
-        asked of the GiST index first (a few rows whatever the history),
-        then the ORM narrows them with the rest and the record rules."""
+    def _itsm_slot_query(self):
+        """One query for the change's slot: the ids of its services and of
+        those they depend on, of its services and of those depending on
+        them (directly or not, whatever the depth of the catalogue), and
+        of the other active changes of its company that overlap its slot on
+        one of the first two sets. The overlap is asked of the GiST index
+        on the slot first (a few rows whatever the history), the services
+        then narrow them."""
         self.ensure_one()
-        if related is None:
-            up, down = self._itsm_service_closures(self.service_ids)
-            related = up | down
-        self.env["itsm.change"].flush_model(["planned_start", "planned_end", "state"])
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM itsm_change WHERE state IN %s "
-                "AND planned_start IS NOT NULL AND planned_end IS NOT NULL "
-                "AND %s && tstzrange(%s AT TIME ZONE 'UTC', %s AT TIME ZONE 'UTC', "
-                "'[)')",
-                ACTIVE_STATES,
-                PLANNED_RANGE,
-                self.planned_start,
-                self.planned_end,
-            )
+        self.flush_recordset(["planned_start", "planned_end", "service_ids"])
+        self.env["itsm.change"].flush_model(
+            ["planned_start", "planned_end", "state", "company_id", "service_ids"]
         )
-        overlapping = [row[0] for row in self.env.cr.fetchall()]
-        return [
-            ("id", "in", overlapping),
-            ("id", "!=", self.id),
-            ("company_id", "=", self.company_id.id),
-            ("state", "in", ACTIVE_STATES),
-            ("service_ids", "in", sorted(related)),
-        ]
+        self.env["itsm.service"].flush_model(["depends_on_ids"])
+        return SQL(
+            """
+            WITH RECURSIVE %(closure)s
+            SELECT ARRAY(SELECT id FROM up), ARRAY(SELECT id FROM down),
+                   ARRAY(SELECT c.id FROM itsm_change c
+                          WHERE %(range)s && tstzrange(%(start)s AT TIME ZONE 'UTC',
+                                                       %(end)s AT TIME ZONE 'UTC', '[)')
+                            AND c.planned_start IS NOT NULL
+                            AND c.planned_end IS NOT NULL
+                            AND c.state IN %(states)s
+                            AND c.company_id = %(company)s
+                            AND c.id <> %(id)s
+                            AND EXISTS (
+                                SELECT 1 FROM itsm_change_service_rel r
+                                 WHERE r.change_id = c.id
+                                   AND r.service_id IN (SELECT id FROM up
+                                                         UNION
+                                                        SELECT id FROM down))
+                          ORDER BY c.planned_start DESC, c.id DESC)
+            """,
+            closure=self._itsm_closure_cte(
+                SQL(
+                    "SELECT service_id FROM itsm_change_service_rel "
+                    "WHERE change_id = %s",
+                    self.id,
+                )
+            ),
+            id=self.id,
+            range=PLANNED_RANGE,
+            start=self.planned_start,
+            end=self.planned_end,
+            states=ACTIVE_STATES,
+            company=self.company_id.id,
+        )
 
-    def _itsm_conflicts(self, related=None):
-        """The changes that conflict with this one.
+    def _itsm_slot(self):
+        """(ids of its services and those they depend on, ids of its
+        services and those depending on them, the conflicting changes).
 
         sudo: a conflict exists whether or not the user may read the other
         change; its number and title are shown to those who read this one."""
         self.ensure_one()
-        if not (self.planned_start and self.planned_end and self.service_ids):
-            return self.browse()
-        return (
-            self.sudo().search(self._itsm_conflict_domain(related)).with_env(self.env)
-        )
+        if not (self.id and self.planned_start and self.planned_end):
+            return set(), set(), self.browse()
+        self.env.cr.execute(self._itsm_slot_query())
+        up, down, conflicts = self.env.cr.fetchone()
+        return set(up), set(down), self.browse(conflicts)
+
+    def _itsm_conflicts(self):
+        """The changes that conflict with this one."""
+        return self._itsm_slot()[2]
 
     def _itsm_check_slot(self):
         """The conflicts and freezes of the change, as its approval asks
-        them: (conflicting changes, freeze hits), the catalogue read once."""
+        them: (conflicting changes, freeze hits), in one query (the
+        freezes are cached)."""
         self.ensure_one()
-        up, down = self._itsm_service_closures(self.service_ids)
-        return self._itsm_conflicts(up | down), self._itsm_freeze_hits(down)
+        _up, down, conflicts = self._itsm_slot()
+        return conflicts, self._itsm_freeze_hits(down)
 
     @api.depends(
         "planned_start",

@@ -10,13 +10,13 @@ years around today, slots of 1 to 8 hours, one or two services each (about
 testing, implementing), the rest closed or cancelled. It commits and
 ``ANALYZE``s, then, as a change manager (record rules apply), for ``--checks``
 random draft changes (a random slot in the five years, one or two random
-services), times what approving one asks: ``_itsm_conflicts()`` (the other
+services), times what approving one asks: ``_itsm_check_slot()``, the other
 scheduled changes overlapping it on its services, those they depend on or
-those depending on them: the service closure, then one ORM search whose
-overlap is a GiST index scan on ``tstzrange(planned_start, planned_end)``)
-plus ``_itsm_freeze_hits()`` (the freezes its slot meets). Prints the mean,
+those depending on them (the service closure and the overlap, a GiST index
+scan on ``tstzrange(planned_start, planned_end)``, in one query), plus the
+freezes its slot meets (cached). Prints the mean,
 median, 95th percentile and worst. Target: a mean under 10 ms.
-``--explain`` prints EXPLAIN (ANALYZE, BUFFERS) of one conflict search.
+``--explain`` prints EXPLAIN (ANALYZE, BUFFERS) of one slot query.
 
 Not part of the test run (pytest collects ``test_*.py`` only). Run it with
 the project's virtualenv from the repository root::
@@ -239,8 +239,7 @@ def main():
     )
     if args.explain:
         change = drafts[0]
-        query = env["itsm.change"].sudo()._search(change._itsm_conflict_domain())
-        cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", query.select()))
+        cr.execute(SQL("EXPLAIN (ANALYZE, BUFFERS) %s", change._itsm_slot_query()))
         print("\n".join(row[0] for row in cr.fetchall()))
     print("PASS" if mean < TARGET_MS else "FAIL")
     cr.rollback()
