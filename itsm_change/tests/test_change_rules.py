@@ -223,6 +223,26 @@ class TestChangeRules(ChangeCase):
         change = self.make_change(utc(2026, 3, 30, 14, 0), utc(2026, 3, 30, 15, 0))
         self.submit_refused(change, "freeze Year-end")
 
+    @freeze_time(NOW)
+    def test_a_changed_freeze_holds_at_once(self):
+        """The freezes are cached for the checks: a freeze made, moved or
+        archived holds (or stops holding) from the next check on."""
+        change = self.make_change(utc(2026, 3, 30, 14, 0), utc(2026, 3, 30, 15, 0))
+        self.assertFalse(change._itsm_check_slot()[1])
+        freeze = self.env["itsm.change.freeze"].create(
+            {
+                "name": "Year-end",
+                "recurrence": "once",
+                "date_from": utc(2026, 3, 30, 0, 0),
+                "date_to": utc(2026, 3, 31, 0, 0),
+            }
+        )
+        self.assertEqual(change._itsm_check_slot()[1][0][0], freeze)
+        freeze.date_from = utc(2026, 3, 30, 16, 0)
+        self.assertFalse(change._itsm_check_slot()[1])
+        freeze.write({"date_from": utc(2026, 3, 30, 0, 0), "active": False})
+        self.assertFalse(change._itsm_check_slot()[1])
+
     # ------------------------------------------------------------------
     # The emergency override
     # ------------------------------------------------------------------
