@@ -339,12 +339,11 @@ class ItsmChange(models.Model):
             return interfaces, Partner
         return interfaces, ((leader | managers) - interfaces).with_env(self.env)
 
-    def _itsm_send_notice(self, kind):
-        """Send the ``kind`` notice of these changes: the state and the
-        user's role are checked, nothing is sent without a recipient, a late
-        notice needs its reason (and an emergency change's phone call);
-        then its template is posted to its recipients in each one's
-        language and its deadline is met (or settled as breached)."""
+    def _itsm_prepare_notice(self, kind):
+        """What sending the ``kind`` notice of these changes asks: the state
+        and the user's role are checked, nothing goes without a recipient,
+        a late notice needs its reason (and an emergency change's phone
+        call). Returns (template, {change id: (to, cc)})."""
         labels = dict(
             self.env["itsm.deadline"]._fields["kind"]._description_selection(self.env)
         )
@@ -372,25 +371,81 @@ class ItsmChange(models.Model):
                     )
                 )
             recipients[change.id] = (to, cc)
-        template = self.env.ref(NOTICES[kind]["template"])
+        return self.env.ref(NOTICES[kind]["template"]), recipients
+
+    @staticmethod
+    def _itsm_notice_context(to, cc):
+        """What the notice templates read: the main recipients, in order,
+        and those in copy."""
+        return {
+            "itsm_notice_to": ", ".join(to.mapped("name")),
+            "itsm_notice_cc": ", ".join(cc.mapped("name")),
+        }
+
+    def _itsm_send_notice(self, kind):
+        """Send the ``kind`` notice of these changes (checked as
+        :meth:`_itsm_prepare_notice` says): its template is posted to its
+        recipients in each one's language and its deadline is met (or
+        settled as breached)."""
+        template, recipients = self._itsm_prepare_notice(kind)
         for change in self:
             to, cc = recipients[change.id]
-            # The notice names its main recipients, in order, and those in
-            # copy.
             change._itsm_post_notice(
                 template,
                 {change.id: to | cc},
-                render_context={
-                    "itsm_notice_to": ", ".join(to.mapped("name")),
-                    "itsm_notice_cc": ", ".join(cc.mapped("name")),
-                },
+                render_context=self._itsm_notice_context(to, cc),
             )
+        return self._itsm_notice_sent(kind)
+
+    def _itsm_notice_sent(self, kind):
+        """The ``kind`` notice of these changes went: its date and sender
+        are recorded (the first time) and its deadline stops."""
+        now = fields.Datetime.now()
         unsent = self.filtered(lambda c: not c[f"{kind}_date"])
         unsent._itsm_step_write(
             {f"{kind}_date": now, f"{kind}_by_id": self.env.user.id}
         )
         self._itsm_deadline_stop(kinds=[kind], at=now)
         return True
+
+    def _itsm_compose_notice(self, kind):
+        """The composer of the ``kind`` notice, its template rendered and its
+        recipients filled in, to be edited before it goes (in the sender's
+        language: the direct send renders it in each recipient's); sending
+        it records the notice as sent."""
+        self.ensure_one()
+        template, recipients = self._itsm_prepare_notice(kind)
+        to, cc = recipients[self.id]
+        # Rendered here, in the sender's language, with what the template
+        # reads besides the change (the composer renders a template on the
+        # record alone).
+        rendered = {
+            field: template._render_field(
+                field,
+                self.ids,
+                set_lang=self.env.lang,
+                add_context=self._itsm_notice_context(to, cc),
+            )[self.id]
+            for field in ("subject", "body_html")
+        }
+        return {
+            "type": "ir.actions.act_window",
+            "name": template.name,
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_composition_mode": "comment",
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_subject": rendered["subject"],
+                "default_body": rendered["body_html"],
+                "default_partner_ids": (to | cc).ids,
+                "default_subtype_xmlid": "mail.mt_comment",
+                "itsm_change_notice_kind": kind,
+            },
+        }
 
     def _itsm_check_late_notice(self, kind):
         """A notice past its deadline says why; an emergency change's
@@ -429,3 +484,15 @@ class ItsmChange(models.Model):
     def action_send_summary_report(self):
         """Send the summary report (《系统变更总结报告》)."""
         return self._itsm_send_notice("summary_report")
+
+    def action_compose_change_notice(self):
+        """Edit the change notice in the composer, then send it."""
+        return self._itsm_compose_notice("change_notice")
+
+    def action_compose_result_notice(self):
+        """Edit the result notice in the composer, then send it."""
+        return self._itsm_compose_notice("result_notice")
+
+    def action_compose_summary_report(self):
+        """Edit the summary report in the composer, then send it."""
+        return self._itsm_compose_notice("summary_report")

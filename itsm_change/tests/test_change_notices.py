@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form
 
 from .common import NOW, ChangeCase, utc
 
@@ -288,6 +289,63 @@ class TestChangeNotices(ChangeCase):
         english = messages - chinese
         self.assertEqual(english.subject, f"Heads up: {change.number}")
         self.assertEqual(english.partner_ids, self.it_contact | self.leader | self.head)
+
+    @freeze_time(NOW)
+    def test_a_notice_edited_in_the_composer_then_sent(self):
+        """*Edit Change Notice*: the composer opens with the rendered notice
+        and its recipients; what the sender writes goes, and the notice is
+        recorded as sent on time."""
+        change = self.approved(utc(2026, 3, 25, 14, 0), utc(2026, 3, 25, 16, 0))
+        sender = change.with_user(self.users["change_manager"])
+        action = sender.action_compose_change_notice()
+        composer = Form(
+            self.env["mail.compose.message"]
+            .with_user(self.users["change_manager"])
+            .with_context(**action["context"])
+        )
+        self.assertIn("Upgrade", composer.subject)
+        self.assertIn("Call centre lead", str(composer.body))
+        self.assertEqual(
+            set(composer.partner_ids.ids),
+            set((self.lead_contact | self.it_contact | self.leader | self.head).ids),
+        )
+        composer.body = "<p>The hotline is down from 22:00 to 24:00 tonight.</p>"
+        composer.save().action_send_mail()
+        message = self.posted(change)
+        self.assertEqual(len(message), 1)
+        self.assertIn("down from 22:00 to 24:00", str(message.body))
+        self.assertEqual(change.change_notice_by_id, self.users["change_manager"])
+        clock = self.clock(change, "change_notice")
+        self.assertEqual(clock.state, "done")
+        self.assertTrue(clock.met)
+
+    @freeze_time(NOW)
+    def test_the_composer_refuses_what_sending_refuses(self):
+        """Not opened for a draft; and the kind of notice given to another
+        composer by hand changes nothing on a change the user may not
+        notify for."""
+        draft = self.make_change(utc(2026, 3, 25, 14, 0), utc(2026, 3, 25, 16, 0))
+        with self.assertRaisesRegex(UserError, "it is Draft"):
+            draft.action_compose_change_notice()
+        change = self.approved(utc(2026, 3, 25, 14, 0), utc(2026, 3, 25, 16, 0))
+        outsider = self.users["other_reporter"]
+        composer = (
+            self.env["mail.compose.message"]
+            .with_user(outsider)
+            .with_context(itsm_change_notice_kind="change_notice")
+            .create(
+                {
+                    "composition_mode": "comment",
+                    "model": "itsm.change",
+                    "res_ids": str(change.ids),
+                    "body": "<p>Not a notice.</p>",
+                }
+            )
+        )
+        with self.assertRaisesRegex(AccessError, "only a change manager"):
+            composer.action_send_mail()
+        self.assertFalse(change.change_notice_date)
+        self.assertEqual(self.clock(change, "change_notice").state, "running")
 
     @freeze_time(NOW)
     def test_not_sent_breaches_and_the_ladder_fires_once(self):
