@@ -145,6 +145,7 @@ class ItsmBillingRun(models.Model):
                 "source_id": term.id,
             }
             if term.kind == "revenue_share" and share:
+                percent = f"{term.share_percent:g}"
                 values.append(
                     dict(
                         common,
@@ -154,7 +155,7 @@ class ItsmBillingRun(models.Model):
                             "%(term)s: %(share)s%% of %(revenue)s billed in "
                             "%(month)s (%(customers)s customers)",
                             term=term.name,
-                            share=f"{term.share_percent:g}",
+                            share=percent,
                             revenue=format_amount(self.env, float(revenue), currency),
                             month=month,
                             customers=customers,
@@ -164,6 +165,7 @@ class ItsmBillingRun(models.Model):
                     )
                 )
             elif term.kind == "fee_per_unit" and units:
+                count = f"{float(units):g}"
                 values.append(
                     dict(
                         common,
@@ -172,7 +174,7 @@ class ItsmBillingRun(models.Model):
                         name=self.env._(
                             "%(term)s: %(units)s units billed in %(month)s",
                             term=term.name,
-                            units=f"{float(units):g}",
+                            units=count,
                             month=month,
                         ),
                         quantity=float(units),
@@ -289,8 +291,8 @@ class ItsmBillingRun(models.Model):
             return
         journal = self._itsm_purchase_journal()
         bill_date = self.period_end + relativedelta(days=1)
-        Move = self.env["account.move"].with_company(self.company_id).with_context(
-            **QUIET
+        Move = (
+            self.env["account.move"].with_company(self.company_id).with_context(**QUIET)
         )
         total, made = len(by_partner), 0
         for partners in split_every(batch_size, list(by_partner)):

@@ -56,7 +56,7 @@ class ItsmSettlementTerm(models.Model):
     )
     customer_scope = fields.Selection(
         SCOPES,
-        string="On",
+        string="Applies to",
         required=True,
         compute="_compute_customer_scope",
         store=True,
@@ -77,7 +77,7 @@ class ItsmSettlementTerm(models.Model):
         "all the revenue billed to the partner's customers.",
     )
     share_percent = fields.Float(
-        string="Share (%)",
+        string="Revenue Share (%)",
         digits=(16, 4),
         help="The partner's percentage of the revenue billed.",
     )
@@ -152,9 +152,7 @@ class ItsmSettlementTerm(models.Model):
                     )
                 )
             if term.date_end and term.date_end < term.date_start:
-                raise ValidationError(
-                    self.env._("A term cannot end before it starts.")
-                )
+                raise ValidationError(self.env._("A term cannot end before it starts."))
 
     @api.constrains(
         "partner_id", "kind", "product_ids", "date_start", "date_end", "active"

@@ -196,8 +196,11 @@ class TestSettlement(BillingCase):
     def test_settlement_refused_while_billing_is_not_published(self):
         billing = self.run_to("reviewed")
         run = self.new_run(run_type="settlement")
-        with freeze_time(RUN_TIME), RefusedContext(
-            self, UserError, "the billing run of the month is not published"
+        with (
+            freeze_time(RUN_TIME),
+            RefusedContext(
+                self, UserError, "the billing run of the month is not published"
+            ),
         ):
             self.as_user(run, "operator").action_check_data()
         self.assertEqual(run.state, "draft")
@@ -212,8 +215,11 @@ class TestSettlement(BillingCase):
             self.as_user(run, "operator").action_check_data()
         self.assertEqual(run.state, "data_checked")
         self.challenge(billing, "Customer B's hotline units are wrong")
-        with freeze_time(RUN_TIME), RefusedContext(
-            self, UserError, "the billing run of the month is not published"
+        with (
+            freeze_time(RUN_TIME),
+            RefusedContext(
+                self, UserError, "the billing run of the month is not published"
+            ),
         ):
             self.as_user(run, "operator").action_run()
         self.assertEqual(run.state, "data_checked")
@@ -334,3 +340,16 @@ class TestSettlement(BillingCase):
                 )
             )
         self.assertEqual(Term.search_count([]), count)
+
+    def test_variance_report_per_partner(self):
+        """The settlement's result per partner in the variance report
+        (BIL-8): its lines have no contract, the items name the partner."""
+        self.published_billing()
+        run = self.run_to("computed", self.new_run(run_type="settlement"))
+        rows = self.env["itsm.billing.variance.report"].search(
+            [("run_id", "=", run.id)]
+        )
+        self.assertEqual(
+            sorted((row.partner_id.name, row.amount) for row in rows),
+            [("华南代理商", 300.0), ("热线内容提供商", 35.0)],
+        )
