@@ -3,7 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount
 
 from odoo.addons.itsm_change.tests.test_request import RefusedContext
@@ -353,3 +353,27 @@ class TestSettlement(BillingCase):
             sorted((row.partner_id.name, row.amount) for row in rows),
             [("华南代理商", 300.0), ("热线内容提供商", 35.0)],
         )
+
+    def test_only_supervisors_name_settlement_partners(self):
+        """Who is paid what is the billing supervisors' to decide: an
+        operator neither makes a partner an agent nor names a customer's
+        agent; a form sending the values unchanged passes."""
+        customer_b = self.other_company
+        operator = self.billing["operator"]
+        supervisor = self.billing["billing_supervisor"]
+        # Both may edit contacts, as Odoo's internal users do by default.
+        contacts = self.env.ref("base.group_partner_manager")
+        (operator | supervisor).write({"groups_id": [Command.link(contacts.id)]})
+        with RefusedContext(self, AccessError, "Only billing supervisors"):
+            customer_b.with_user(operator).itsm_settlement_partner_id = self.agent
+        with RefusedContext(self, AccessError, "Only billing supervisors"):
+            self.env["res.partner"].with_user(operator).create(
+                {"name": "Self-made agent", "itsm_settlement_role": "agent"}
+            )
+        self.assertFalse(customer_b.itsm_settlement_partner_id)
+        self.portal_company.with_user(operator).write(
+            {"itsm_settlement_partner_id": self.agent.id, "comment": "Same agent"}
+        )
+        customer_b.with_user(supervisor).itsm_settlement_partner_id = self.channel
+        self.assertEqual(customer_b.itsm_settlement_partner_id, self.channel)
+        self.assertEqual(self.channel.itsm_settlement_customer_ids, customer_b)
