@@ -1,5 +1,8 @@
 from . import itsm_deadline
 from . import account_move
+from . import account_move_settlement
+from . import res_partner
+from . import itsm_settlement_term
 from . import contract_contract
 from . import itsm_billing_item
 from . import itsm_billing_check_template
@@ -7,6 +10,7 @@ from . import itsm_billing_check_item
 from . import itsm_billing_run
 from . import itsm_billing_run_rating
 from . import itsm_billing_run_rollback
+from . import itsm_billing_run_settlement
 from . import itsm_billing_run_notice
 from . import res_config_settings
 from . import itsm_billing_run_report

@@ -11,6 +11,8 @@ ITEM_KINDS = [
     ("usage", "Usage"),
     ("sla_credit", "SLA credit"),
     ("sla_cap", "SLA credit cap"),
+    ("revenue_share", "Revenue share"),
+    ("unit_fee", "Fee per unit"),
 ]
 # Credits are negative by design, their cap positive: the sign checks and
 # the price check leave them out.

@@ -38,6 +38,8 @@ class ItsmBillingVarianceReport(models.Model):
             "commercial_partner_id",
         ],
         "contract.contract": ["commercial_partner_id"],
+        "itsm.billing.item": ["key", "partner_id", "run_type", "period_start"],
+        "res.partner": ["commercial_partner_id"],
         "res.company": ["currency_id"],
     }
 
@@ -104,10 +106,11 @@ class ItsmBillingVarianceReport(models.Model):
                  ORDER BY r.company_id, r.run_type, r.period_start, r.attempt DESC
             ), lines AS (
                 -- [key, contract, contract line, kind, quantity, unit price,
-                -- amount]: the customer of the run's invoice of the contract.
+                -- amount]: the customer of the run's invoice of the contract;
+                -- without a contract (settlement), the item's partner.
                 SELECT runs.company_id, runs.run_type, runs.period_start,
-                       COALESCE(m.commercial_partner_id, c.commercial_partner_id)
-                           AS partner_id,
+                       COALESCE(m.commercial_partner_id, c.commercial_partner_id,
+                                ip.commercial_partner_id) AS partner_id,
                        (l.value ->> 6)::numeric AS amount
                   FROM runs
                  CROSS JOIN LATERAL jsonb_array_elements(runs.result_lines) l
@@ -115,6 +118,13 @@ class ItsmBillingVarianceReport(models.Model):
                   LEFT JOIN account_move m
                     ON m.itsm_billing_run_id = runs.id
                    AND m.itsm_billing_contract_id = c.id
+                  LEFT JOIN itsm_billing_item i
+                    ON c.id IS NULL
+                   AND i.company_id = runs.company_id
+                   AND i.run_type = runs.run_type
+                   AND i.period_start = runs.period_start
+                   AND i.key = l.value ->> 0
+                  LEFT JOIN res_partner ip ON ip.id = i.partner_id
             ), agg AS (
                 SELECT company_id, run_type, period_start, partner_id,
                        SUM(amount) AS amount, COUNT(*)::int AS line_count

@@ -9,7 +9,9 @@ from odoo.addons.itsm_incident.tests.common import utc
 
 from .common import RUN_TIME, BillingCase
 
-RUN = "odoo.addons.itsm_billing.models.itsm_billing_run_rating.ItsmBillingRun"
+SETTLEMENT = (
+    "odoo.addons.itsm_billing.models.itsm_billing_run_settlement.ItsmBillingRun"
+)
 
 
 class TestBillingNotice(BillingCase):
@@ -130,19 +132,23 @@ class TestBillingNotice(BillingCase):
         # 00:00 on the 2nd.
         self.env["ir.config_parameter"].set_param("itsm_billing.settlement_due_day", 2)
         done = self.run_to("data_checked")
-        late = self.run_to("data_checked", self.new_run(run_type="settlement"))
+        late = self.new_run(run_type="settlement")
         with freeze_time(utc(2026, 12, 1, 23, 50)):
             self.as_user(done, "operator").action_run()
             self.tick_all(done)
             self.as_user(done, "checker").action_sign()
+            # The settlement settles the month's published billing.
+            self.as_user(done, "billing_supervisor").action_review()
+            self.as_user(done, "billing_supervisor").action_publish()
+            self.as_user(late, "operator").action_check_data()
         self.assertEqual(len(self.texts(done, "Run finished")), 2)
         with (
             freeze_time(utc(2026, 12, 2, 0, 10)),
             mute_logger("odoo.addons.itsm_billing.models.itsm_billing_run"),
-            # The billing run's draft invoices keep the sale journal from
-            # being archived: here the invoicing step fails by a patch.
+            # The billing run's invoices keep the journals from being
+            # archived: here the settlement's bills fail by a patch.
             patch(
-                f"{RUN}._itsm_make_invoices",
+                f"{SETTLEMENT}._itsm_make_invoices",
                 side_effect=ValidationError("The sale journal is archived."),
                 autospec=True,
             ),
