@@ -1,5 +1,7 @@
+import io
 from datetime import date
 
+import openpyxl
 from freezegun import freeze_time
 
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -196,6 +198,49 @@ class TestBillingVarianceReport(HttpCase, BillingCase):
             report.report_name, november.ids
         )[0]
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+    def test_run_report_as_a_workbook(self):
+        """*XLSX* on the run: the same totals as the PDF, every variance,
+        the check report and every item of the run, downloaded over HTTP by
+        the operator; nobody else gets it, nor learns whether it exists."""
+        self.run_to("published", self.new_run(period=OCTOBER))
+        self.usage_item()
+        self.contract_b.contract_line_ids.quantity = 3
+        november = self.run_to("published")
+        action = self.as_user(november, "operator").action_download_xlsx()
+        self.authenticate("test_billing_operator", "test_billing_operator")
+        answer = self.url_open(action["url"])
+        self.assertEqual(answer.status_code, 200)
+        self.assertIn("spreadsheetml", answer.headers["Content-Type"])
+        self.assertIn(".xlsx", answer.headers["Content-Disposition"])
+        book = openpyxl.load_workbook(io.BytesIO(answer.content), read_only=True)
+        self.assertEqual(book.sheetnames, ["Summary", "Variances", "Checks", "Items"])
+        summary = [
+            tuple(value for value in row if value is not None)
+            for row in book["Summary"].values
+        ]
+        self.assertIn(("Total", november.item_count, 19500.0), summary)
+        self.assertIn(("Amount", 19500.0, 16000.0, 3500.0), summary)
+        variances = list(book["Variances"].values)[1:]
+        self.assertEqual(
+            [(row[0], row[3]) for row in variances],
+            [(self.customer_b.name, 3000.0), (self.customer_a.name, 500.0)],
+        )
+        checks = [row[0] for row in book["Checks"].values]
+        for item in november.report_item_ids:
+            self.assertIn(item.name, checks)
+        self.assertIn(f"Signed by {self.billing['checker'].name}", str(checks))
+        items = list(book["Items"].values)[1:]
+        self.assertEqual(len(items), november.item_count)
+        self.assertEqual(sorted(row[3] for row in items), [row[3] for row in items])
+        self.assertAlmostEqual(sum(row[7] for row in items), 19500.0, places=2)
+        self.assertTrue(all(row[8] for row in items))
+        # A user without billing rights, and a run that does not exist: 404.
+        self.authenticate("test_reporter", "test_reporter")
+        self.assertEqual(self.url_open(action["url"]).status_code, 404)
+        self.authenticate("test_billing_operator", "test_billing_operator")
+        missing = f"/itsm_billing/run/{november.id + 1000}/report.xlsx"
+        self.assertEqual(self.url_open(missing).status_code, 404)
 
     def test_run_report_of_a_rolled_back_run(self):
         november = self.run_to("computed")
