@@ -71,9 +71,7 @@ class BillingModelsCase(BillingCase):
         lines = cls.contract_c.contract_line_ids
         cls.fee_line = lines.filtered(lambda li: li.itsm_billing_model == "fixed")
         cls.ticket_line = lines.filtered(lambda li: li.itsm_billing_model == "ticket")
-        cls.request_line = lines.filtered(
-            lambda li: li.itsm_billing_model == "request"
-        )
+        cls.request_line = lines.filtered(lambda li: li.itsm_billing_model == "request")
         cls.usage_line = lines.filtered(lambda li: li.itsm_billing_model == "usage")
 
     def closed_ticket(self, at, category=None, service=None, kind="incident", **kw):
@@ -164,9 +162,7 @@ class TestBillingModels(BillingModelsCase):
         self.assertEqual(tickets.ticket_id, billed | late)
         # The line's unit price less its discount: 150.50 × 90%.
         self.assertEqual(tickets.mapped("price_unit"), [135.45, 135.45])
-        self.assertEqual(
-            items.filtered(lambda i: i.kind == "request").price_unit, 80.0
-        )
+        self.assertEqual(items.filtered(lambda i: i.kind == "request").price_unit, 80.0)
         # Collecting again adds nothing.
         with freeze_time(RUN_TIME):
             self.as_user(run, "operator").action_check_data()

@@ -85,9 +85,7 @@ class TestUsageImport(BillingModelsCase):
         )
         self.assertEqual(items.mapped("quantity"), [1200.0, 1000.5, 10.0])
         self.assertEqual(items.mapped("price_unit"), [0.05, 0.04, 2.5])
-        self.assertEqual(
-            items.mapped("partner_id"), self.customer_c | self.customer_d
-        )
+        self.assertEqual(items.mapped("partner_id"), self.customer_c | self.customer_d)
         self.assertEqual(set(items.mapped("origin")), {"manual"})
         self.assertEqual(items[0].name, "[SMS] SMS sent 2026-11-05 (R1)")
 

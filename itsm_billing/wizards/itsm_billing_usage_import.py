@@ -50,7 +50,6 @@ class ItsmBillingUsageImport(models.TransientModel):
     )
     run_id = fields.Many2one(
         "itsm.billing.run",
-        string="Run",
         readonly=True,
         domain="[('run_type', '=', 'billing')]",
     )
@@ -61,7 +60,7 @@ class ItsmBillingUsageImport(models.TransientModel):
         - relativedelta(months=1),
         help="The month the records belong to: every date of the file is in it.",
     )
-    file = fields.Binary(string="File", attachment=False)
+    file = fields.Binary(attachment=False)
     filename = fields.Char()
     state = fields.Selection(
         [("upload", "Upload"), ("rejected", "Rejected"), ("done", "Imported")],
@@ -89,9 +88,7 @@ class ItsmBillingUsageImport(models.TransientModel):
         values = super().default_get(fields_list)
         run = self.env["itsm.billing.run"].browse(values.get("run_id"))
         if run:
-            values.update(
-                period_start=run.period_start, company_id=run.company_id.id
-            )
+            values.update(period_start=run.period_start, company_id=run.company_id.id)
         return values
 
     # ------------------------------------------------------------------
@@ -242,8 +239,7 @@ class ItsmBillingUsageImport(models.TransientModel):
         if header is None or not rows:
             raise UserError(
                 self.env._(
-                    "%s holds no usage record: a header row, then one row per "
-                    "record.",
+                    "%s holds no usage record: a header row, then one row per record.",
                     self.filename or self.env._("The file"),
                 )
             )
@@ -452,182 +448,195 @@ class ItsmBillingUsageImport(models.TransientModel):
             return line.contract_id.commercial_partner_id.id in scope
         return line.contract_id == scope
 
-    def _itsm_check_rows(self, rows, content):
-        """(item values, records already imported, [(line, reason)]) of the
-        rows."""
-        customers, contracts, products, lines = self._itsm_lookups(rows)
-        lines_by_product = lines.grouped("product_id")
-        month = self.period_start.strftime("%Y-%m")
-        digest = hashlib.sha256(content).hexdigest()[:16]
-        Item = self.env["itsm.billing.item"]
-        known = set(
-            Item.search_fetch(
+    def _itsm_row_product(self, code, products, reasons):
+        if not code:
+            reasons.append(self.env._("no product"))
+        elif code not in products:
+            reasons.append(self.env._("unknown product “%s”", code))
+        elif len(products[code]) > 1:
+            reasons.append(self.env._("several products have the code “%s”", code))
+        else:
+            return products[code][0]
+        return None
+
+    def _itsm_row_date(self, value, reasons):
+        text = self._itsm_text(value)
+        if not text:
+            reasons.append(self.env._("no date"))
+            return None
+        day = self._itsm_parse_date(value)
+        if not day:
+            reasons.append(self.env._("“%s” is not a date (YYYY-MM-DD)", text))
+            return None
+        if day.replace(day=1) != self.period_start:
+            reasons.append(
+                self.env._(
+                    "%(date)s is outside the month %(month)s",
+                    date=day.isoformat(),
+                    month=self.period_start.strftime("%Y-%m"),
+                )
+            )
+            return None
+        return day
+
+    def _itsm_row_quantity(self, value, reasons):
+        text = self._itsm_text(value)
+        if not text:
+            reasons.append(self.env._("no quantity"))
+            return None
+        quantity = self._itsm_parse_quantity(value)
+        if quantity is None:
+            reasons.append(self.env._("quantity “%s” is not a number", text))
+            return None
+        if quantity < 0:
+            reasons.append(self.env._("negative quantity %s", quantity))
+            return None
+        return quantity
+
+    def _itsm_row_contract(self, code, contracts, reasons):
+        found = contracts.get(code)
+        if not found:
+            reasons.append(self.env._("unknown contract “%s”", code))
+        elif len(found) > 1:
+            reasons.append(self.env._("several contracts have the code “%s”", code))
+        elif not found.itsm_billed_by_run:
+            reasons.append(
+                self.env._("contract “%s” is not billed by the monthly run", code)
+            )
+        else:
+            return found
+        return None
+
+    def _itsm_row_customer(self, ref, customers, reasons):
+        partner_ids = customers.get(ref, set())
+        if not partner_ids:
+            reasons.append(self.env._("unknown customer “%s”", ref))
+        elif len(partner_ids) > 1:
+            reasons.append(self.env._("several customers have the reference “%s”", ref))
+        else:
+            return partner_ids
+        return None
+
+    def _itsm_row_scope(self, customer_ref, contract_code, lookups, reasons):
+        """The contract, or the customer's commercial partner ids, a row's
+        records are billed to (None when refused)."""
+        customers, contracts = lookups[0], lookups[1]
+        if not customer_ref and not contract_code:
+            reasons.append(self.env._("no customer or contract"))
+            return None
+        contract = partner_ids = None
+        if contract_code:
+            contract = self._itsm_row_contract(contract_code, contracts, reasons)
+        if customer_ref:
+            partner_ids = self._itsm_row_customer(customer_ref, customers, reasons)
+        if contract and partner_ids:
+            if contract.commercial_partner_id.id not in partner_ids:
+                reasons.append(
+                    self.env._(
+                        "contract “%(contract)s” is not customer “%(customer)s”'s",
+                        contract=contract_code,
+                        customer=customer_ref,
+                    )
+                )
+                return None
+            return contract
+        if (contract_code and not contract) or (customer_ref and not partner_ids):
+            return None
+        return contract or partner_ids
+
+    def _itsm_row_line(self, row_data, lines_by_product, reasons):
+        """The one contract line billing the row's product per usage unit
+        to its contract or customer on its day."""
+        product, day, scope, who = row_data
+        matching = [
+            line
+            for line in lines_by_product.get(product, [])
+            if self._itsm_in_scope(line, scope)
+            and line.date_start <= day
+            and (not line.date_end or line.date_end >= day)
+        ]
+        if len(matching) == 1:
+            return matching[0]
+        if not matching:
+            reasons.append(
+                self.env._(
+                    "no contract line of “%(who)s” bills %(product)s per usage "
+                    "unit on %(date)s",
+                    who=who,
+                    product=product.default_code,
+                    date=day.isoformat(),
+                )
+            )
+        else:
+            reasons.append(
+                self.env._(
+                    "several contract lines of “%(who)s” bill %(product)s per "
+                    "usage unit: name the contract",
+                    who=who,
+                    product=product.default_code,
+                )
+            )
+        return None
+
+    def _itsm_known_keys(self):
+        """The keys of the month's usage items already there."""
+        return set(
+            self.env["itsm.billing.item"]
+            .search_fetch(
                 [
                     ("company_id", "=", self.company_id.id),
                     ("run_type", "=", "billing"),
                     ("period_start", "=", self.period_start),
-                    ("key", "like", "usage:%"),
+                    ("key", "=like", "usage:%"),
                 ],
                 ["key"],
-            ).mapped("key")
+            )
+            .mapped("key")
         )
+
+    def _itsm_check_rows(self, rows, content):
+        """(item values, records already imported, [(line, reason)]) of the
+        rows."""
+        lookups = self._itsm_lookups(rows)
+        products, lines = lookups[2], lookups[3]
+        lines_by_product = lines.grouped("product_id")
+        digest = hashlib.sha256(content).hexdigest()[:16]
+        known = self._itsm_known_keys()
         values, errors, seen, skipped = [], [], {}, 0
         for number, row in rows:
             reasons = []
-            customer_ref = self._itsm_text(row.get("customer"))
-            contract_code = self._itsm_text(row.get("contract"))
-            product_code = self._itsm_text(row.get("product"))
-            reference = self._itsm_text(row.get("reference"))
-            # The product.
-            product = None
-            if not product_code:
-                reasons.append(self.env._("no product"))
-            elif product_code not in products:
-                reasons.append(self.env._("unknown product “%s”", product_code))
-            elif len(products[product_code]) > 1:
-                reasons.append(
-                    self.env._("several products have the code “%s”", product_code)
-                )
-            else:
-                product = products[product_code][0]
-            # The date.
-            day = None
-            if self._itsm_text(row.get("date")) == "":
-                reasons.append(self.env._("no date"))
-            else:
-                day = self._itsm_parse_date(row.get("date"))
-                if not day:
-                    reasons.append(
-                        self.env._(
-                            "“%s” is not a date (YYYY-MM-DD)",
-                            self._itsm_text(row.get("date")),
-                        )
-                    )
-                elif day.replace(day=1) != self.period_start:
-                    reasons.append(
-                        self.env._(
-                            "%(date)s is outside the month %(month)s",
-                            date=day.isoformat(),
-                            month=month,
-                        )
-                    )
-                    day = None
-            # The quantity.
-            quantity = None
-            if self._itsm_text(row.get("quantity")) == "":
-                reasons.append(self.env._("no quantity"))
-            else:
-                quantity = self._itsm_parse_quantity(row.get("quantity"))
-                if quantity is None:
-                    reasons.append(
-                        self.env._(
-                            "quantity “%s” is not a number",
-                            self._itsm_text(row.get("quantity")),
-                        )
-                    )
-                elif quantity < 0:
-                    reasons.append(
-                        self.env._("negative quantity %s", quantity)
-                    )
-                    quantity = None
-            # The customer or contract.
-            candidates = None
-            if not customer_ref and not contract_code:
-                reasons.append(self.env._("no customer or contract"))
-            if contract_code:
-                found = contracts.get(contract_code)
-                if not found:
-                    reasons.append(self.env._("unknown contract “%s”", contract_code))
-                elif len(found) > 1:
-                    reasons.append(
-                        self.env._(
-                            "several contracts have the code “%s”", contract_code
-                        )
-                    )
-                elif not found.itsm_billed_by_run:
-                    reasons.append(
-                        self.env._(
-                            "contract “%s” is not billed by the monthly run",
-                            contract_code,
-                        )
-                    )
-                else:
-                    candidates = found
-            if customer_ref:
-                partner_ids = customers.get(customer_ref, set())
-                if not partner_ids:
-                    reasons.append(self.env._("unknown customer “%s”", customer_ref))
-                elif len(partner_ids) > 1:
-                    reasons.append(
-                        self.env._(
-                            "several customers have the reference “%s”", customer_ref
-                        )
-                    )
-                elif contract_code and candidates:
-                    contract = contracts[contract_code]
-                    if contract.commercial_partner_id.id not in partner_ids:
-                        reasons.append(
-                            self.env._(
-                                "contract “%(contract)s” is not customer "
-                                "“%(customer)s”'s",
-                                contract=contract_code,
-                                customer=customer_ref,
-                            )
-                        )
-                        candidates = None
-                elif not contract_code:
-                    candidates = partner_ids
-            # The contract line billing the product per usage unit that day.
+            text = {column: self._itsm_text(row.get(column)) for column in COLUMNS}
+            product = self._itsm_row_product(text["product"], products, reasons)
+            day = self._itsm_row_date(row.get("date"), reasons)
+            quantity = self._itsm_row_quantity(row.get("quantity"), reasons)
+            scope = self._itsm_row_scope(
+                text["customer"], text["contract"], lookups, reasons
+            )
             line = None
-            if product and day and candidates:
-                matching = [
-                    each
-                    for each in lines_by_product.get(product, lines.browse())
-                    if self._itsm_in_scope(each, candidates)
-                    and each.date_start <= day
-                    and (not each.date_end or each.date_end >= day)
-                ]
-                if not matching:
-                    reasons.append(
-                        self.env._(
-                            "no contract line of “%(who)s” bills %(product)s per "
-                            "usage unit on %(date)s",
-                            who=contract_code or customer_ref,
-                            product=product_code,
-                            date=day.isoformat(),
-                        )
+            if product and day and scope:
+                who = text["contract"] or text["customer"]
+                line = self._itsm_row_line(
+                    (product, day, scope, who), lines_by_product, reasons
+                )
+            # The reference: once in the file.
+            reference = text["reference"]
+            if reference in seen:
+                reasons.append(
+                    self.env._(
+                        "reference “%(reference)s” repeats line %(line)s",
+                        reference=reference,
+                        line=seen[reference],
                     )
-                elif len(matching) > 1:
-                    reasons.append(
-                        self.env._(
-                            "several contract lines of “%(who)s” bill %(product)s "
-                            "per usage unit: name the contract",
-                            who=contract_code or customer_ref,
-                            product=product_code,
-                        )
-                    )
-                else:
-                    line = matching[0]
-            # The reference: once in the file; once in the month.
-            if reference:
-                if reference in seen:
-                    reasons.append(
-                        self.env._(
-                            "reference “%(reference)s” repeats line %(line)s",
-                            reference=reference,
-                            line=seen[reference],
-                        )
-                    )
-                else:
-                    seen[reference] = number
-            key = f"usage:{reference}" if reference else f"usage:{digest}:{number}"
+                )
+            elif reference:
+                seen[reference] = number
             if reasons:
                 errors.append((number, "; ".join(reasons)))
                 continue
+            key = f"usage:{reference}" if reference else f"usage:{digest}:{number}"
             if key in known:
                 skipped += 1
                 continue
-            contract = line.contract_id
             name = f"{product.display_name} {day.isoformat()}"
             values.append(
                 {
@@ -638,9 +647,9 @@ class ItsmBillingUsageImport(models.TransientModel):
                     "run_type": "billing",
                     "period_start": self.period_start,
                     "company_id": self.company_id.id,
-                    "contract_id": contract.id,
+                    "contract_id": line.contract_id.id,
                     "contract_line_id": line.id,
-                    "partner_id": contract.partner_id.id,
+                    "partner_id": line.contract_id.partner_id.id,
                     "product_id": product.id,
                     "quantity": quantity,
                     "price_unit": line.price_unit * (1 - (line.discount or 0) / 100),
