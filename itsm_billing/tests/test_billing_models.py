@@ -29,7 +29,7 @@ class BillingModelsCase(BillingCase):
             {"name": "Request fulfilment", "type": "service"}
         )
         cls.sms_product = Product.create(
-            {"name": "SMS sent", "type": "service", "default_code": "SMS"}
+            {"name": "SMS sent", "type": "service", "default_code": "T-SMS"}
         )
         (cls.ticket_product | cls.request_product | cls.sms_product).taxes_id = False
         Category = cls.env["helpdesk.ticket.category"]
@@ -135,8 +135,8 @@ class TestBillingModels(BillingModelsCase):
             )
         wizard = self.import_usage(
             "customer,product,date,quantity,reference\n"
-            "CUST-C,SMS,2026-11-03,1234,BSS-1\n"
-            "CUST-C,SMS,2026-11-17,99.5,BSS-2\n"
+            "CUST-C,T-SMS,2026-11-03,1234,BSS-1\n"
+            "CUST-C,T-SMS,2026-11-17,99.5,BSS-2\n"
         )
         self.assertEqual(wizard.state, "done", wizard.report)
 

@@ -13,9 +13,9 @@ from .test_billing_models import BillingModelsCase
 
 GOOD_CSV = (
     "customer,contract,product,date,quantity,reference\n"
-    "CUST-C,,SMS,2026-11-05,1200,R1\n"
-    ",CT-D,SMS,2026-11-30,1000.5,R2\n"
-    "CUST-C,CT-C,GB,2026-11-01,10,R3\n"
+    "CUST-C,,T-SMS,2026-11-05,1200,R1\n"
+    ",CT-D,T-SMS,2026-11-30,1000.5,R2\n"
+    "CUST-C,CT-C,T-GB,2026-11-01,10,R3\n"
 )
 
 
@@ -29,7 +29,7 @@ class TestUsageImport(BillingModelsCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.storage_product = cls.env["product.product"].create(
-            {"name": "Storage", "type": "service", "default_code": "GB", "taxes_id": []}
+            {"name": "Storage", "type": "service", "default_code": "T-GB", "taxes_id": []}
         )
         cls.contract_c.contract_line_ids = [
             Command.create(
@@ -87,18 +87,18 @@ class TestUsageImport(BillingModelsCase):
         self.assertEqual(items.mapped("price_unit"), [0.05, 0.04, 2.5])
         self.assertEqual(items.mapped("partner_id"), self.customer_c | self.customer_d)
         self.assertEqual(set(items.mapped("origin")), {"manual"})
-        self.assertEqual(items[0].name, "[SMS] SMS sent 2026-11-05 (R1)")
+        self.assertEqual(items[0].name, "[T-SMS] SMS sent 2026-11-05 (R1)")
 
         # The same references again (one new line, the file read again):
         # only the new record is added.
-        again = self.wizard(GOOD_CSV + "CUST-C,,SMS,2026-11-06,5,R4\n")
+        again = self.wizard(GOOD_CSV + "CUST-C,,T-SMS,2026-11-06,5,R4\n")
         again.action_import()
         self.assertEqual(again.state, "done")
         self.assertEqual((again.imported_count, again.skipped_count), (1, 3))
         self.assertEqual(len(self.usage_items()), 4)
 
     def test_same_file_without_references_twice(self):
-        content = "contract,product,date,quantity\nCT-C,SMS,2026-11-05,7\n"
+        content = "contract,product,date,quantity\nCT-C,T-SMS,2026-11-05,7\n"
         self.wizard(content).action_import()
         wizard = self.wizard(content)
         wizard.action_import()
@@ -109,9 +109,9 @@ class TestUsageImport(BillingModelsCase):
         workbook = openpyxl.Workbook()
         sheet = workbook.active
         sheet.append(["客户", "产品", "日期", "数量", "流水号"])
-        sheet.append(["CUST-C", "SMS", datetime(2026, 11, 2, 8, 30), 300, "X1"])
+        sheet.append(["CUST-C", "T-SMS", datetime(2026, 11, 2, 8, 30), 300, "X1"])
         sheet.append([])
-        sheet.append(["CUST-D", "SMS", "2026-11-03", 12.25, "X2"])
+        sheet.append(["CUST-D", "T-SMS", "2026-11-03", 12.25, "X2"])
         buffer = io.BytesIO()
         workbook.save(buffer)
         wizard = self.wizard(buffer.getvalue(), filename="usage.xlsx")
@@ -132,16 +132,16 @@ class TestUsageImport(BillingModelsCase):
 
     def test_every_reason_to_reject_a_line(self):
         bad_lines = {
-            "CUST-X,,SMS,2026-11-07,3,B1": "unknown customer “CUST-X”",
-            ",CT-X,SMS,2026-11-07,3,B2": "unknown contract “CT-X”",
-            "CUST-D,CT-C,SMS,2026-11-07,3,B3": "is not customer “CUST-D”'s",
-            "CUST-C,,SMS,2026-12-01,3,B4": "2026-12-01 is outside the month 2026-11",
-            "CUST-C,,SMS,07.11.2026,3,B5": "“07.11.2026” is not a date",
-            "CUST-C,,SMS,2026-11-07,three,B6": "quantity “three” is not a number",
-            "CUST-C,,SMS,2026-11-07,-3,B7": "negative quantity -3.0",
-            "CUST-C,,SMS,2026-11-07,3,R1": "reference “R1” repeats line 2",
-            ",,SMS,2026-11-07,3,B8": "no customer or contract",
-            "CUST-D,,GB,2026-11-07,3,B9": "no contract line of “CUST-D” bills GB",
+            "CUST-X,,T-SMS,2026-11-07,3,B1": "unknown customer “CUST-X”",
+            ",CT-X,T-SMS,2026-11-07,3,B2": "unknown contract “CT-X”",
+            "CUST-D,CT-C,T-SMS,2026-11-07,3,B3": "is not customer “CUST-D”'s",
+            "CUST-C,,T-SMS,2026-12-01,3,B4": "2026-12-01 is outside the month 2026-11",
+            "CUST-C,,T-SMS,07.11.2026,3,B5": "“07.11.2026” is not a date",
+            "CUST-C,,T-SMS,2026-11-07,three,B6": "quantity “three” is not a number",
+            "CUST-C,,T-SMS,2026-11-07,-3,B7": "negative quantity -3.0",
+            "CUST-C,,T-SMS,2026-11-07,3,R1": "reference “R1” repeats line 2",
+            ",,T-SMS,2026-11-07,3,B8": "no customer or contract",
+            "CUST-D,,T-GB,2026-11-07,3,B9": "no contract line of “CUST-D” bills T-GB",
         }
         for bad, reason in bad_lines.items():
             with self.subTest(line=bad):
@@ -162,7 +162,7 @@ class TestUsageImport(BillingModelsCase):
     def test_malformed_files(self):
         cases = [
             (b"PK\x03\x04 not really a workbook", "usage.xlsx", "not a readable XLSX"),
-            (b"product;date\nSMS;2026-11-01\n", "usage.csv", "missing: quantity"),
+            (b"product;date\nT-SMS;2026-11-01\n", "usage.csv", "missing: quantity"),
             (b"customer,product,date,quantity\n", "usage.csv", "holds no usage record"),
             (b"\xff\xfe\x00\x00\x81", "usage.csv", "neither UTF-8 nor GB18030"),
             (b"anything", "usage.xls", "save it as XLSX or CSV"),
