@@ -29,7 +29,12 @@ class TestUsageImport(BillingModelsCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.storage_product = cls.env["product.product"].create(
-            {"name": "Storage", "type": "service", "default_code": "T-GB", "taxes_id": []}
+            {
+                "name": "Storage",
+                "type": "service",
+                "default_code": "T-GB",
+                "taxes_id": [],
+            }
         )
         cls.contract_c.contract_line_ids = [
             Command.create(
