@@ -5,10 +5,13 @@ from . import res_partner
 from . import itsm_settlement_term
 from . import contract_contract
 from . import itsm_billing_item
+from . import itsm_billing_item_models
+from . import contract_line
 from . import itsm_billing_check_template
 from . import itsm_billing_check_item
 from . import itsm_billing_run
 from . import itsm_billing_run_rating
+from . import itsm_billing_run_models
 from . import itsm_billing_run_rollback
 from . import itsm_billing_run_settlement
 from . import itsm_billing_run_notice

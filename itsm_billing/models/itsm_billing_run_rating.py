@@ -237,15 +237,19 @@ class ItsmBillingRun(models.Model):
                 )
         return values
 
+    def _itsm_collected_values(self, contracts):
+        """The values of the month's collected items of these contracts:
+        the fees and the SLA credits; extend to collect other facts."""
+        fee_values = self._itsm_fee_values(self._itsm_fee_lines(contracts))
+        return fee_values + self._itsm_credit_values(contracts, fee_values)
+
     def _itsm_collect_items(self):
         """Bring the month's collected items in line with the data: new
         facts are added, changed ones updated, vanished ones removed — all
         only while no invoice holds them; the same data leaves the items
         as they are."""
         self.ensure_one()
-        contracts = self._itsm_billed_contracts()
-        fee_values = self._itsm_fee_values(self._itsm_fee_lines(contracts))
-        values = fee_values + self._itsm_credit_values(contracts, fee_values)
+        values = self._itsm_collected_values(self._itsm_billed_contracts())
         Item = self.env["itsm.billing.item"]
         existing = Item.search_fetch(
             self._itsm_item_domain() + [("origin", "=", "auto")],

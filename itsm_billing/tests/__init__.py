@@ -5,3 +5,5 @@ from . import test_billing_rollback
 from . import test_billing_notice
 from . import test_billing_variance_report
 from . import test_settlement
+from . import test_billing_models
+from . import test_usage_import

@@ -1,1 +1,2 @@
 from . import itsm_billing_run_challenge
+from . import itsm_billing_usage_import
