@@ -18,3 +18,4 @@ from . import itsm_billing_run_notice
 from . import res_config_settings
 from . import itsm_billing_run_report
 from . import itsm_billing_run_xlsx
+from . import itsm_billing_run_demo

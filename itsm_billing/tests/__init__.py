@@ -7,3 +7,4 @@ from . import test_billing_variance_report
 from . import test_settlement
 from . import test_billing_models
 from . import test_usage_import
+from . import test_billing_demo
