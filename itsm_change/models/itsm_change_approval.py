@@ -254,9 +254,7 @@ class ItsmChange(models.Model):
         for change in self:
             if change.state != "submitted":
                 raise UserError(
-                    self.env._(
-                        "%s is not waiting for approval.", change.display_name
-                    )
+                    self.env._("%s is not waiting for approval.", change.display_name)
                 )
             if not change.can_review:
                 raise UserError(

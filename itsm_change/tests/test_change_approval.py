@@ -67,11 +67,17 @@ class TestChangeApproval(ApprovalCase):
         )
 
     def test_high_risk_adds_the_division_leader(self):
-        change = self.high_risk(self.make_change(utc(2026, 3, 25, 1, 0), utc(2026, 3, 25, 3, 0)))
+        change = self.high_risk(
+            self.make_change(utc(2026, 3, 25, 1, 0), utc(2026, 3, 25, 3, 0))
+        )
         change.action_submit()
         self.assertEqual(
             [name for name, _status in self.steps(change)],
-            ["Department manager", "Change manager / CAB", "Division leader (high risk)"],
+            [
+                "Department manager",
+                "Change manager / CAB",
+                "Division leader (high risk)",
+            ],
         )
         self.assertEqual(
             self.step(change, "tier_change_division_leader").reviewer_ids,
@@ -230,7 +236,11 @@ class TestChangeApproval(ApprovalCase):
         with self.refused(AccessError, "not written by hand"):
             review.with_user(self.users["reporter"]).write({"status": "approved"})
         meeting = self.env["calendar.event"].create(
-            {"name": "CAB", "start": "2026-03-17 07:00:00", "stop": "2026-03-17 08:00:00"}
+            {
+                "name": "CAB",
+                "start": "2026-03-17 07:00:00",
+                "stop": "2026-03-17 08:00:00",
+            }
         )
         with self.refused(AccessError, "not written by hand"):
             review.with_user(self.users["cab"]).write({"itsm_cab_event_id": meeting.id})

@@ -3,6 +3,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError
 
 from .common import NOW, ChangeCase, utc
+from .test_request import RefusedContext
 
 
 class TestChangeRules(ChangeCase):
@@ -305,7 +306,7 @@ class TestChangeRules(ChangeCase):
         # The CAB's validation, the last step, approves the change: refused
         # while its conflicts are open, the step left pending.
         self.validate(crm, self.users["department_head"])
-        with self.assertRaisesRegex(UserError, "accept the conflicts with a reason"):
+        with RefusedContext(self, UserError, "accept the conflicts with a reason"):
             self.validate(crm, self.users["cab"])
         self.assertEqual(crm.state, "submitted")
         self.assertEqual(crm.validation_status, "pending")
@@ -337,7 +338,7 @@ class TestChangeRules(ChangeCase):
         )
         self.assertFalse(second.conflict_acceptance_ids)
         self.validate(second, self.users["department_head"])
-        with self.assertRaisesRegex(UserError, "accept the conflicts"):
+        with RefusedContext(self, UserError, "accept the conflicts"):
             self.validate(second, self.users["cab"])
         self.assertEqual(second.state, "submitted")
 
