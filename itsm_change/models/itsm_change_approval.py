@@ -154,24 +154,26 @@ class ItsmChange(models.Model):
         rejected = reviews.filtered(lambda r: r.status == "rejected")
         if rejected:
             review = rejected[:1]
+            comment = f" ({review.comment})" if review.comment else ""
             return self.env._(
                 "%(change)s was rejected at the step “%(step)s” by %(by)s%(comment)s: "
                 "take it back to draft to rework it, or cancel it.",
                 change=self.display_name,
                 step=review.name,
                 by=review.done_by.name or "-",
-                comment=f" ({review.comment})" if review.comment else "",
+                comment=comment,
             )
         open_reviews = reviews.filtered(lambda r: r.status in ("waiting", "pending"))
         if open_reviews:
+            steps = "; ".join(
+                f"{review.name} ({review.todo_by or '-'})"
+                for review in open_reviews.sorted("sequence")
+            )
             return self.env._(
                 "%(change)s is not approved by all its steps yet; waiting for: "
                 "%(steps)s.",
                 change=self.display_name,
-                steps="; ".join(
-                    f"{review.name} ({review.todo_by or '-'})"
-                    for review in open_reviews.sorted("sequence")
-                ),
+                steps=steps,
             )
         if not reviews and self._itsm_change_tiers():
             return self.env._(
