@@ -33,3 +33,7 @@ from . import helpdesk_ticket_delivery
 from . import helpdesk_ticket_request_mail
 from . import itsm_demo_history
 from . import itsm_change_kpi_report
+from . import itsm_change_approval
+from . import tier_definition_change
+from . import tier_review_change
+from . import calendar_event

@@ -22,6 +22,7 @@ class ChangeCase(ItsmCase):
             ("change_manager", "itsm_change.group_itsm_change_manager"),
             ("change_manager2", "itsm_change.group_itsm_change_manager"),
             ("cab", "itsm_change.group_itsm_change_cab"),
+            ("ecab", "itsm_change.group_itsm_change_emergency_cab"),
         ):
             cls.users[role] = new_test_user(
                 cls.env, login=f"test_{role}", groups=group, tz="Asia/Shanghai"
@@ -43,6 +44,53 @@ class ChangeCase(ItsmCase):
             "lead_cross_department_days",
         ):
             params.set_param(f"itsm_change.{key}", False)
+
+    def validate(self, change, user, comment="Agreed."):
+        """``user`` validates the change's current step with the tier's
+        Validate button, giving the opinion the step asks for."""
+        action = change.with_user(user).validate_tier()
+        if isinstance(action, dict):
+            wizard = (
+                self.env["comment.wizard"]
+                .with_user(user)
+                .with_context(**action["context"])
+                .create({"comment": comment})
+            )
+            wizard.add_comment()
+        return change
+
+    def reject(self, change, user, comment="Not now."):
+        action = change.with_user(user).reject_tier()
+        if isinstance(action, dict):
+            wizard = (
+                self.env["comment.wizard"]
+                .with_user(user)
+                .with_context(**action["context"])
+                .create({"comment": comment})
+            )
+            wizard.add_comment()
+        return change
+
+    def validate_tiers(self, change):
+        """Every open step of the change validated in turn by its reviewer
+        (the CAB member, the emergency CAB member or the org chart's
+        manager named by the tier): the last one approves the change."""
+        preferred = [
+            self.users[role]
+            for role in ("cab", "ecab", "department_head", "division_leader")
+        ]
+        for _step in range(10):
+            review = change.review_ids.filtered(
+                lambda r: r.status in ("waiting", "pending")
+            ).sorted("sequence")[:1]
+            if not review:
+                break
+            reviewer = next(
+                (user for user in preferred if user in review.reviewer_ids),
+                review.reviewer_ids[:1],
+            )
+            self.validate(change, reviewer)
+        return change
 
     def make_change(self, start=None, end=None, services=None, user="reporter", **vals):
         """A draft change of ``user`` with its plans, on ``services``."""
@@ -96,7 +144,8 @@ class WorkflowCase(ChangeCase):
             utc(2026, 3, 25, 1, 0), utc(2026, 3, 25, 3, 0), **vals
         )
         change.action_submit()
-        change.with_user(self.users["cab"]).action_approve()
+        self.validate_tiers(change)
+        self.assertEqual(change.state, "approved")
         return change
 
     def implemented_change(self, **vals):

@@ -6,7 +6,10 @@ top (tested with the workflow). Request types are read by every employee and
 kept by ITSM managers; the president's role reads them too. The account
 register is read by the holder, their department's head and the desk, kept by
 the account requests (ITSM managers correct it), never deleted; employees are
-Odoo's (hr), listed because this addon adds the register to them."""
+Odoo's (hr), listed because this addon adds the register to them; calendar
+events are Odoo's too (every employee edits a public meeting), listed
+because CAB meetings are calendar events: deciding on a change in one needs
+a CAB member who is its reviewer (tested with the approvals)."""
 
 from odoo.tests import tagged
 
@@ -21,6 +24,7 @@ ROLES = {
 
 TABLES = """
 model                    reporter  resolver  agent     manager   head
+calendar.event           rwcu      rwcu      rwcu      rwcu      rwcu
 itsm.request.delivery    r.../.... r.../.... r.../.... r.../.... ..../....
 itsm.request.delivery.download ..../.... r.../.... r.../.... r.../.... ..../....
 hr.employee              r.../.... r.../.... r.../.... r.../.... r.../....
@@ -38,6 +42,7 @@ itsm.request.type        r.../.... r.../.... r.../.... rwcu/.... r.../....
 itsm.system.account      r.../.... r.../.... r.../.... rwc./.... r.../....
 
 model                    risk      supervisor security  kpi_dept  employee
+calendar.event           rwcu      rwcu      rwcu      rwcu      rwcu
 itsm.request.delivery    ..../.... ..../.... ..../.... ..../.... ..../....
 itsm.request.delivery.download ..../.... ..../.... ..../.... ..../.... ..../....
 hr.employee              r.../.... r.../.... r.../.... r.../.... r.../....
@@ -55,6 +60,7 @@ itsm.request.type        r.../.... r.../.... r.../.... r.../.... r.../....
 itsm.system.account      ..../.... ..../.... ..../.... ..../.... ..../....
 
 model                    portal    public    cab       change_mgr president
+calendar.event           ....      ....      rwcu      rwcu      rwcu
 itsm.request.delivery    ..../.... ..../.... ..../.... ..../.... ..../....
 itsm.request.delivery.download ..../.... ..../.... ..../.... ..../.... ..../....
 hr.employee              ..../.... ..../.... r.../.... r.../.... r.../....
@@ -191,4 +197,15 @@ class TestChangeAccessMatrix(matrix.TestAccessMatrix):
                     ),
                 }
             )
+        # A CAB meeting (CHG-6): a calendar event, which calendar's own access
+        # rules govern (no company); its agenda is read by ITSM users only.
+        home["calendar.event"] = env["calendar.event"].create(
+            {
+                "name": "CAB (matrix)",
+                "itsm_cab_meeting": True,
+                "start": "2026-11-26 07:00:00",
+                "stop": "2026-11-26 08:00:00",
+                "user_id": cls.role_users["change_mgr"].id,
+            }
+        )
         return home, foreign

@@ -71,7 +71,7 @@ class TestChangeNotices(ChangeCase):
         vals.setdefault("user_id", self.users["change_manager"].id)
         change = self.make_change(start, end, **vals)
         change.action_submit()
-        change.with_user(self.users["cab"]).action_approve()
+        self.validate_tiers(change)
         return change
 
     def finished(self, change, at):
@@ -219,7 +219,7 @@ class TestChangeNotices(ChangeCase):
         change.action_draft()
         self.assertFalse(self.clock(change, "change_notice"))
         change.action_submit()
-        change.with_user(self.users["cab"]).action_approve()
+        self.validate_tiers(change)
         self.assertTrue(self.clock(change, "change_notice"))
         change.with_user(self.users["change_manager"]).action_cancel()
         self.assertFalse(self.clock(change, "change_notice"))
@@ -426,7 +426,7 @@ class TestChangeNotices(ChangeCase):
         change.action_request_override()
         change.with_user(self.users["change_manager"]).action_approve_override()
         change.action_submit()
-        change.with_user(self.users["cab"]).action_approve()
+        self.validate_tiers(change)
         # Due Monday 16:00; sent at 17:00 after the phone call.
         with freeze_time(utc(2026, 3, 16, 17, 0)):
             with self.assertRaisesRegex(UserError, "record the phone call"):

@@ -3,6 +3,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError
 
 from .common import NOW, ChangeCase, utc
+from .test_request import RefusedContext
 
 
 class TestChangeRules(ChangeCase):
@@ -322,10 +323,13 @@ class TestChangeRules(ChangeCase):
         self.assertEqual(hotline.conflict_ids, crm)
         self.assertEqual(later.conflict_ids, crm)
 
-        cab = crm.with_user(self.users["cab"])
-        with self.assertRaisesRegex(UserError, "accept the conflicts with a reason"):
-            cab.action_approve()
+        # The CAB's validation, the last step, approves the change: refused
+        # while its conflicts are open, the step left pending.
+        self.validate(crm, self.users["department_head"])
+        with RefusedContext(self, UserError, "accept the conflicts with a reason"):
+            self.validate(crm, self.users["cab"])
         self.assertEqual(crm.state, "submitted")
+        self.assertEqual(crm.validation_status, "pending")
         wizard = (
             self.env["itsm.change.conflict.accept"]
             .with_user(self.users["cab"])
@@ -336,7 +340,7 @@ class TestChangeRules(ChangeCase):
             crm.conflict_acceptance_ids.other_id, billing | hotline | later
         )
         self.assertFalse(crm.open_conflict_ids)
-        cab.action_approve()
+        self.validate(crm, self.users["cab"])
         self.assertEqual(crm.state, "approved")
 
     @freeze_time(NOW)
@@ -353,8 +357,10 @@ class TestChangeRules(ChangeCase):
             2026, 3, 25, 5, 0
         )
         self.assertFalse(second.conflict_acceptance_ids)
-        with self.assertRaisesRegex(UserError, "accept the conflicts"):
-            second.with_user(self.users["cab"]).action_approve()
+        self.validate(second, self.users["department_head"])
+        with RefusedContext(self, UserError, "accept the conflicts"):
+            self.validate(second, self.users["cab"])
+        self.assertEqual(second.state, "submitted")
 
     @freeze_time(NOW)
     def test_reporter_does_not_accept_conflicts(self):

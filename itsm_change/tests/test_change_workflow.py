@@ -83,6 +83,14 @@ class TestChangeWorkflow(WorkflowCase):
         self.assertEqual((change.state, change.result), ("closed", "successful"))
 
     def test_requester_does_not_approve_own_change(self):
+        # A change manager of the business department requests a change.
+        self.env["hr.employee"].create(
+            {
+                "name": "change_manager",
+                "user_id": self.users["change_manager"].id,
+                "department_id": self.business.id,
+            }
+        )
         change = self.make_change(
             utc(2026, 3, 25, 1, 0), utc(2026, 3, 25, 3, 0), user="change_manager"
         )
