@@ -20,6 +20,8 @@ from . import itsm_request_type
 from . import itsm_deadline
 from . import tier_definition
 from . import tier_review
+from . import tier_definition_department
+from . import tier_review_department
 from . import helpdesk_ticket_request
 from . import helpdesk_ticket_request_notice
 from . import helpdesk_ticket_requirement
@@ -33,3 +35,6 @@ from . import helpdesk_ticket_delivery
 from . import helpdesk_ticket_request_mail
 from . import itsm_demo_history
 from . import itsm_change_kpi_report
+from . import itsm_change_plan
+from . import itsm_change_planning
+from . import res_config_settings_plan

@@ -12,3 +12,4 @@ from . import test_request_notice
 from . import test_requirement
 from . import test_change_notices
 from . import test_change_kpi
+from . import test_change_plan
