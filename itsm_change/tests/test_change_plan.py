@@ -304,3 +304,16 @@ class TestChangePlan(WorkflowCase):
             plan.with_user(self.users["reporter"]).display_name,
             "Change plan 2026-03 (rev. 1)",
         )
+
+    def test_a_change_raised_from_a_requirement_links_it(self):
+        action = self.env["itsm.change"]._itsm_raise_for(
+            self.requirement,
+            {"name": "Daily order report", "ticket_ids": [(4, self.requirement.id)]},
+        )
+        change = self.env["itsm.change"].browse(action["res_id"])
+        self.assertEqual(change.requirement_id, self.requirement)
+        problem = self.env["itsm.problem"].create({"name": "Slow reports"})
+        action = self.env["itsm.change"]._itsm_raise_for(
+            problem, {"name": "Faster reports"}
+        )
+        self.assertFalse(self.env["itsm.change"].browse(action["res_id"]).requirement_id)
