@@ -97,8 +97,7 @@ class ItsmChangePlan(models.Model):
         "itsm.change.plan",
         compute="_compute_revision_ids",
         string="Revisions",
-        help="Every revision of the month's plan, the superseded ones as its "
-        "history.",
+        help="Every revision of the month's plan, the superseded ones as its history.",
     )
     state = fields.Selection(
         PLAN_STATES,
@@ -256,8 +255,7 @@ class ItsmChangePlan(models.Model):
                     self.env["res.company"].browse(
                         vals.get("company_id") or self.env.company.id
                     ),
-                    vals.get("date_start")
-                    or self._fields["date_start"].default(self),
+                    vals.get("date_start") or self._fields["date_start"].default(self),
                     vals.get("revision", 1),
                     self.browse(),
                 )
@@ -335,11 +333,14 @@ class ItsmChangePlan(models.Model):
             ]
         )
         for company, first_day, revision, plan in keys:
-            others = existing.filtered(
-                lambda other, company=company, first_day=first_day: (
-                    other.company_id == company and other.date_start == first_day
+            others = (
+                existing.filtered(
+                    lambda other, company=company, first_day=first_day: (
+                        other.company_id == company and other.date_start == first_day
+                    )
                 )
-            ) - plan
+                - plan
+            )
             same = others.filtered(lambda other, r=revision: other.revision == r)
             if same:
                 raise UserError(
@@ -430,9 +431,7 @@ class ItsmChangePlan(models.Model):
 
     def _itsm_check_planner(self, step):
         if not self.env.user.has_group(MANAGER):
-            raise AccessError(
-                self.env._("%s: only a change manager may do it.", step)
-            )
+            raise AccessError(self.env._("%s: only a change manager may do it.", step))
 
     def _itsm_check_state(self, states, step):
         labels = dict(self._fields["state"]._description_selection(self.env))
@@ -464,7 +463,10 @@ class ItsmChangePlan(models.Model):
         self._itsm_check_planner(step)
         self._itsm_check_state(("draft",), step)
         bounds = {plan.id: plan._itsm_month_bounds() for plan in self}
-        domain = [("state", "!=", "cancelled"), ("company_id", "in", self.company_id.ids)]
+        domain = [
+            ("state", "!=", "cancelled"),
+            ("company_id", "in", self.company_id.ids),
+        ]
         domain += ["|"] * (len(self) - 1)
         for start, end in bounds.values():
             domain += ["&", ("planned_start", ">=", start), ("planned_start", "<", end)]
@@ -618,29 +620,35 @@ class ItsmChangePlan(models.Model):
         superseded."""
         if not self:
             return
-        former = self.sudo().search(
-            [
-                ("state", "=", "agreed"),
-                ("company_id", "in", self.company_id.ids),
-                ("date_start", "in", list(set(self.mapped("date_start")))),
-            ]
-        ).filtered(
-            lambda old: any(
-                old.company_id == plan.company_id and old.date_start == plan.date_start
-                for plan in self
+        former = (
+            self.sudo()
+            .search(
+                [
+                    ("state", "=", "agreed"),
+                    ("company_id", "in", self.company_id.ids),
+                    ("date_start", "in", list(set(self.mapped("date_start")))),
+                ]
+            )
+            .filtered(
+                lambda old: any(
+                    old.company_id == plan.company_id
+                    and old.date_start == plan.date_start
+                    for plan in self
+                )
             )
         )
         former._itsm_step_write({"state": "superseded"})
-        self._itsm_step_write(
-            {"state": "agreed", "agreed_date": fields.Datetime.now()}
-        )
+        # Written now: one agreed revision a month (the unique index) at
+        # every moment, whatever order the flush would take.
+        former.flush_recordset(["state"])
+        self._itsm_step_write({"state": "agreed", "agreed_date": fields.Datetime.now()})
         for old in former:
             old.message_post(
                 body=self.env._(
                     "Superseded by %s.",
-                    self.filtered(
-                        lambda p, old=old: p.date_start == old.date_start
-                    )[:1].display_name,
+                    self.filtered(lambda p, old=old: p.date_start == old.date_start)[
+                        :1
+                    ].display_name,
                 )
             )
         for plan in self:
@@ -710,7 +718,11 @@ class ItsmChangePlan(models.Model):
                         Command.set(
                             (
                                 self.department_ids
-                                | (change.department_ids if change else self.env["hr.department"])
+                                | (
+                                    change.department_ids
+                                    if change
+                                    else self.env["hr.department"]
+                                )
                             ).ids
                         )
                     ],
@@ -796,9 +808,9 @@ class ItsmChangePlan(models.Model):
         for head in departments.manager_id.user_id:
             plan.with_user(head).action_confirm()
         requirement = self.env["helpdesk.ticket"].browse(requirement_id)
-        change = requirement.request_change_ids.filtered(
-            lambda c: c.state == "draft"
-        )[:1]
+        change = requirement.request_change_ids.filtered(lambda c: c.state == "draft")[
+            :1
+        ]
         if not change or plan.state != "agreed":
             return
         __, end = plan._itsm_month_bounds()

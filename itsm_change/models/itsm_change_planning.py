@@ -235,9 +235,11 @@ class ItsmChange(models.Model):
                 )
             )
         month = self._itsm_plan_month()
-        plan = self.env["itsm.change.plan"]._itsm_agreed_plans(
-            {(self.company_id.id, month)}
-        ).get((self.company_id.id, month))
+        plan = (
+            self.env["itsm.change.plan"]
+            ._itsm_agreed_plans({(self.company_id.id, month)})
+            .get((self.company_id.id, month))
+        )
         if not plan:
             raise UserError(
                 self.env._(

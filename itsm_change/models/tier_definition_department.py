@@ -1,6 +1,8 @@
 from odoo import fields, models
 
 
+# One concern a file on purpose (itsm_incident/readme/DEVELOP.md).
+# pylint: disable=consider-merging-classes-inherited
 class TierDefinition(models.Model):
     """A tier reviewed once per department of the record (the monthly
     change plan's business departments, CHG-2), each review by the

