@@ -167,10 +167,11 @@ class TestChangeAccessMatrix(matrix.TestAccessMatrix):
                             "next_start": "2026-12-20 18:00:00",
                         }
                     ),
-                    # A draft plan of the month (the change manager edits it).
+                    # A draft plan of a month far from the demo's (the change manager
+                    # edits it).
                     "itsm.change.plan": env["itsm.change.plan"]
                     .with_company(company)
-                    .create({"date_start": "2026-12-01", "company_id": company.id}),
+                    .create({"date_start": "2031-01-01", "company_id": company.id}),
                     "itsm.change.freeze": env["itsm.change.freeze"].create(
                         {"name": f"Freeze ({company.name})", "company_id": company.id}
                     ),
