@@ -20,6 +20,8 @@ from . import itsm_request_type
 from . import itsm_deadline
 from . import tier_definition
 from . import tier_review
+from . import tier_definition_department
+from . import tier_review_department
 from . import helpdesk_ticket_request
 from . import helpdesk_ticket_request_notice
 from . import helpdesk_ticket_requirement
@@ -37,3 +39,6 @@ from . import itsm_change_approval
 from . import tier_definition_change
 from . import tier_review_change
 from . import calendar_event
+from . import itsm_change_plan
+from . import itsm_change_planning
+from . import res_config_settings_plan

@@ -27,7 +27,10 @@ class TierDefinition(models.Model):
 
     @api.model
     def _get_tier_validation_model_names(self):
-        return super()._get_tier_validation_model_names() + ["helpdesk.ticket"]
+        return super()._get_tier_validation_model_names() + [
+            "helpdesk.ticket",
+            "itsm.change.plan",
+        ]
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -14,3 +14,4 @@ from . import test_change_notices
 from . import test_change_kpi
 from . import test_change_timeline
 from . import test_change_approval
+from . import test_change_plan
