@@ -27,6 +27,8 @@ DEFAULTS = {
     "summary_report_days": 3.0,
 }
 # The planned slot as a range, the shape of the GiST index.
+# What checking a change's slot reads of it.
+SLOT_FIELDS = ["planned_start", "planned_end", "company_id", "user_impacting"]
 PLANNED_RANGE = SQL(
     "tstzrange(planned_start AT TIME ZONE 'UTC', planned_end AT TIME ZONE 'UTC', '[)')"
 )
@@ -440,6 +442,9 @@ class ItsmChange(models.Model):
         sudo: a conflict exists whether or not the user may read the other
         change; its number and title are shown to those who read this one."""
         self.ensure_one()
+        if self.id:
+            # The few columns the check reads, not the change's texts.
+            self.fetch(SLOT_FIELDS)
         if not (self.id and self.planned_start and self.planned_end):
             return set(), set(), self.browse()
         self.env.cr.execute(self._itsm_slot_query())
