@@ -392,8 +392,9 @@ class ItsmChange(models.Model):
         them (directly or not, whatever the depth of the catalogue), and
         of the other active changes of its company that overlap its slot on
         one of the first two sets. The overlap is asked of the GiST index
-        on the slot first (a few rows whatever the history), the services
-        then narrow them."""
+        on the slot first (a few rows whatever the history, materialized so
+        that the planner never starts from the services' links), each one's
+        services then checked on the links' primary key."""
         self.ensure_one()
         self.flush_recordset(["planned_start", "planned_end", "service_ids"])
         self.env["itsm.change"].flush_model(
@@ -402,23 +403,25 @@ class ItsmChange(models.Model):
         self.env["itsm.service"].flush_model(["depends_on_ids"])
         return SQL(
             """
-            WITH RECURSIVE %(closure)s
+            WITH RECURSIVE %(closure)s,
+                overlapping AS MATERIALIZED (
+                    SELECT c.id, c.planned_start FROM itsm_change c
+                     WHERE %(range)s && tstzrange(%(start)s AT TIME ZONE 'UTC',
+                                                  %(end)s AT TIME ZONE 'UTC', '[)')
+                       AND c.planned_start IS NOT NULL
+                       AND c.planned_end IS NOT NULL
+                       AND c.state IN %(states)s
+                       AND c.company_id = %(company)s
+                       AND c.id <> %(id)s),
+                related(ids) AS MATERIALIZED (
+                    SELECT ARRAY(SELECT id FROM up UNION SELECT id FROM down))
             SELECT ARRAY(SELECT id FROM up), ARRAY(SELECT id FROM down),
-                   ARRAY(SELECT c.id FROM itsm_change c
-                          WHERE %(range)s && tstzrange(%(start)s AT TIME ZONE 'UTC',
-                                                       %(end)s AT TIME ZONE 'UTC', '[)')
-                            AND c.planned_start IS NOT NULL
-                            AND c.planned_end IS NOT NULL
-                            AND c.state IN %(states)s
-                            AND c.company_id = %(company)s
-                            AND c.id <> %(id)s
-                            AND EXISTS (
+                   ARRAY(SELECT o.id FROM overlapping o, related
+                          WHERE EXISTS (
                                 SELECT 1 FROM itsm_change_service_rel r
-                                 WHERE r.change_id = c.id
-                                   AND r.service_id IN (SELECT id FROM up
-                                                         UNION
-                                                        SELECT id FROM down))
-                          ORDER BY c.planned_start DESC, c.id DESC)
+                                 WHERE r.change_id = o.id
+                                   AND r.service_id = ANY(related.ids))
+                          ORDER BY o.planned_start DESC, o.id DESC)
             """,
             closure=self._itsm_closure_cte(
                 SQL(
