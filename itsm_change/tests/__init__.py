@@ -15,3 +15,4 @@ from . import test_change_kpi
 from . import test_change_timeline
 from . import test_change_approval
 from . import test_change_plan
+from . import test_change_demo
