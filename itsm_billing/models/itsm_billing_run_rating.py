@@ -249,7 +249,15 @@ class ItsmBillingRun(models.Model):
         only while no invoice holds them; the same data leaves the items
         as they are."""
         self.ensure_one()
-        values = self._itsm_collected_values(self._itsm_billed_contracts())
+        self._itsm_sync_collected_items(
+            self._itsm_collected_values(self._itsm_billed_contracts())
+        )
+
+    def _itsm_sync_collected_items(self, values):
+        """Bring the month's collected items in line with ``values`` (by
+        key): new ones created, changed ones updated, vanished ones removed
+        — only while no document holds them."""
+        self.ensure_one()
         Item = self.env["itsm.billing.item"]
         existing = Item.search_fetch(
             self._itsm_item_domain() + [("origin", "=", "auto")],

@@ -191,45 +191,6 @@ class ItsmBillingRun(models.Model):
         values = self._itsm_settlement_values(self._itsm_settled_billing_run())
         self._itsm_sync_collected_items(values)
 
-    def _itsm_sync_collected_items(self, values):
-        """Bring the month's collected items in line with ``values`` (by
-        key): new ones created, changed ones updated, vanished ones removed
-        — only while no document holds them."""
-        self.ensure_one()
-        Item = self.env["itsm.billing.item"]
-        existing = Item.search_fetch(
-            self._itsm_item_domain() + [("origin", "=", "auto")],
-            ["key", "quantity", "price_unit", "name", "move_id"],
-        ).grouped("key")
-        common = {
-            "origin": "auto",
-            "run_type": self.run_type,
-            "period_start": self.period_start,
-            "company_id": self.company_id.id,
-        }
-        to_create, seen = [], set()
-        for vals in values:
-            seen.add(vals["key"])
-            item = existing.get(vals["key"])
-            if not item:
-                to_create.append(dict(vals, **common))
-            elif not item.move_id and (
-                item.quantity != vals["quantity"]
-                or item.price_unit != vals["price_unit"]
-                or item.name != vals["name"]
-            ):
-                item.write(
-                    {key: vals[key] for key in ("quantity", "price_unit", "name")}
-                )
-        Item.create(to_create)
-        Item.browse(
-            [
-                item.id
-                for key, item in existing.items()
-                if key not in seen and not item.move_id
-            ]
-        ).unlink()
-
     def _itsm_data_checks(self):
         checks = super()._itsm_data_checks()
         if self.run_type != "settlement":

@@ -20,6 +20,7 @@ from . import itsm_request_type
 from . import itsm_deadline
 from . import tier_definition
 from . import tier_review
+from . import tier_validation
 from . import tier_definition_department
 from . import tier_review_department
 from . import helpdesk_ticket_request

@@ -314,27 +314,8 @@ class HelpdeskTicket(models.Model):
         """Conditional tiers follow their condition while the request waits:
         a tier whose condition now holds is added after the others, one whose
         condition no longer holds is dropped if nobody decided it yet."""
-        Review = self.env["tier.review"].sudo()
         for ticket in self:
-            reviews = ticket.review_ids
-            matching = ticket._itsm_request_tiers()
-            stale = reviews.filtered(
-                lambda review, matching=matching: review.definition_id not in matching
-                and review.status in ("waiting", "pending")
-            )
-            # sudo: a step whose condition IT withdrew, not yet decided.
-            stale.sudo().unlink()
-            missing = matching - reviews.definition_id
-            sequence = max(reviews.mapped("sequence"), default=0)
-            values = []
-            for definition in missing:
-                sequence += 1
-                values.append(ticket._prepare_tier_review_vals(definition, sequence))
-            added = Review.create(values)
-            added._itsm_check_reviewers()
-            ticket.review_ids._compute_can_review()
-            if added:
-                ticket._notify_review_requested(added)
+            ticket._itsm_follow_tiers(ticket._itsm_request_tiers())
 
     # ------------------------------------------------------------------
     # Approval

@@ -124,28 +124,8 @@ class ItsmChange(models.Model):
         """The tiers follow the change while it waits: a tier that now
         applies (the risk became high, say) is added after the others; one
         that no longer applies is dropped if nobody decided it yet."""
-        Review = self.env["tier.review"].sudo()
         for change in self.filtered(lambda c: c.state == "submitted" and c.review_ids):
-            reviews = change.review_ids
-            matching = change._itsm_change_tiers()
-            stale = reviews.filtered(
-                lambda review, matching=matching: review.definition_id not in matching
-                and review.status in ("waiting", "pending")
-            )
-            # sudo: a step whose condition no longer holds, not yet decided
-            # (tier reviews are deleted by the system only).
-            stale.sudo().unlink()
-            missing = matching - reviews.definition_id
-            sequence = max(reviews.mapped("sequence"), default=0)
-            values = []
-            for definition in missing:
-                sequence += 1
-                values.append(change._prepare_tier_review_vals(definition, sequence))
-            added = Review.create(values)
-            added._itsm_check_reviewers()
-            change.review_ids._compute_can_review()
-            if added:
-                change._notify_review_requested(added)
+            change._itsm_follow_tiers(change._itsm_change_tiers())
 
     def _itsm_change_tier_blockers(self):
         """Why the change may not be approved yet (a sentence), or ''."""
