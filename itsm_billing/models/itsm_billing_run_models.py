@@ -34,18 +34,8 @@ class ItsmBillingRun(models.Model):
         return (
             self.env["contract.line"]
             .search_fetch(
-                [
-                    ("contract_id", "in", contracts.ids),
-                    ("display_type", "=", False),
-                    ("is_canceled", "=", False),
-                    ("itsm_billing_model", "in", TICKET_MODELS),
-                    ("recurring_rule_type", "in", ("monthly", "monthlylastday")),
-                    ("recurring_interval", "=", 1),
-                    ("date_start", "<=", self.period_end),
-                    "|",
-                    ("date_end", "=", False),
-                    ("date_end", ">=", self.period_start),
-                ],
+                self._itsm_month_line_domain(contracts)
+                + [("itsm_billing_model", "in", TICKET_MODELS)],
                 [
                     "contract_id",
                     "product_id",

@@ -70,21 +70,26 @@ class ItsmBillingRun(models.Model):
             ]
         )
 
+    def _itsm_month_line_domain(self, contracts):
+        """The monthly recurring lines of the contracts running in the
+        month, as a domain."""
+        return [
+            ("contract_id", "in", contracts.ids),
+            ("display_type", "=", False),
+            ("is_canceled", "=", False),
+            ("recurring_rule_type", "in", ("monthly", "monthlylastday")),
+            ("recurring_interval", "=", 1),
+            ("date_start", "<=", self.period_end),
+            "|",
+            ("date_end", "=", False),
+            ("date_end", ">=", self.period_start),
+        ]
+
     def _itsm_fee_lines(self, contracts):
         """The monthly recurring lines of the contracts running in the
         month (other recurrences are not billed by the monthly run yet)."""
         return self.env["contract.line"].search_fetch(
-            [
-                ("contract_id", "in", contracts.ids),
-                ("display_type", "=", False),
-                ("is_canceled", "=", False),
-                ("recurring_rule_type", "in", ("monthly", "monthlylastday")),
-                ("recurring_interval", "=", 1),
-                ("date_start", "<=", self.period_end),
-                "|",
-                ("date_end", "=", False),
-                ("date_end", ">=", self.period_start),
-            ],
+            self._itsm_month_line_domain(contracts),
             [
                 "contract_id",
                 "product_id",

@@ -300,15 +300,7 @@ class HelpdeskTicket(models.Model):
 
     def _itsm_request_tiers(self):
         """The tier definitions that apply to this request now."""
-        self.ensure_one()
-        definitions = self.env["tier.definition"].search(
-            [
-                ("model", "=", self._name),
-                ("company_id", "in", [False] + self._get_company().ids),
-            ],
-            order="sequence desc",
-        )
-        return definitions.filtered(self.evaluate_tier)
+        return self._itsm_matching_tiers()
 
     def _itsm_request_follow_tiers(self):
         """Conditional tiers follow their condition while the request waits:

@@ -92,15 +92,7 @@ class ItsmChange(models.Model):
 
     def _itsm_change_tiers(self):
         """The tier definitions that apply to this change now."""
-        self.ensure_one()
-        definitions = self.env["tier.definition"].search(
-            [
-                ("model", "=", self._name),
-                ("company_id", "in", [False] + self._get_company().ids),
-            ],
-            order="sequence desc",
-        )
-        return definitions.filtered(self.evaluate_tier)
+        return self._itsm_matching_tiers()
 
     def _itsm_change_request_tiers(self):
         """Ask the approvals of the tiers that apply (a change without any,

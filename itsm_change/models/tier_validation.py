@@ -7,6 +7,19 @@ class TierValidation(models.AbstractModel):
 
     _inherit = "tier.validation"
 
+    def _itsm_matching_tiers(self):
+        """The tier definitions of the record's model that apply to it now
+        (its company's and the shared ones, the highest sequence first)."""
+        self.ensure_one()
+        definitions = self.env["tier.definition"].search(
+            [
+                ("model", "=", self._name),
+                ("company_id", "in", [False] + self._get_company().ids),
+            ],
+            order="sequence desc",
+        )
+        return definitions.filtered(self.evaluate_tier)
+
     def _itsm_follow_tiers(self, matching):
         """Bring the record's steps in line with the tier definitions that
         apply to it now (``matching``): a tier that now applies is added
