@@ -37,8 +37,6 @@ class ItsmLadderTester(models.Model):
         return records
 
     def write(self, vals):
-        if "state" in vals:
-            vals = dict(vals, state_date=fields.Datetime.now())
         result = super().write(vals)
         if "reply_hours" in vals:
             self._itsm_deadline_retarget()

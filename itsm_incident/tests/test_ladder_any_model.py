@@ -224,8 +224,11 @@ class TestLadderOnAnyModel(ItsmCase):
             filter_domain="[('state', '=', 'waiting')]",
         )
         waiting = self.make("Waiting")
+        # The record says when it entered its state (the date the rule reads).
         with freeze_time(START + timedelta(minutes=5)):
-            waiting.state = "waiting"
+            waiting.write(
+                {"state": "waiting", "state_date": START + timedelta(minutes=5)}
+            )
         self.make("Still new")
         self.sweep(START + timedelta(minutes=34))
         self.assertFalse(self.Log.search([("rule_id", "=", rule.id)]))
