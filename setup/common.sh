@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ODOO_SRC="${ODOO_SRC:-$HOME/odoo-18.0}"
 VENV="${ITSM_VENV:-$ROOT/.venv}"
 STATE_DIR="$VENV/.itsm"
-ITSM_ADDONS="itsm_incident,itsm_change,itsm_billing"
+ITSM_ADDONS="itsm_incident,itsm_change,itsm_billing,itsm_billing_timesheet"
 ODOO_BRANCH_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}"
 
 say() { printf '\033[1m[itsm]\033[0m %s\n' "$*" >&2; }
@@ -56,7 +56,7 @@ db_exists() {
 
 # A fingerprint of everything whose change calls for a module update.
 addons_fingerprint() {
-    (cd "$ROOT" && find itsm_incident itsm_change itsm_billing -type f \
+    (cd "$ROOT" && find itsm_incident itsm_change itsm_billing itsm_billing_timesheet -type f \
         ! -name '*.pyc' ! -path '*/tests/*' -print0 | sort -z | xargs -0 sha1sum;
      sha1sum requirements.txt) | sha1sum | cut -d' ' -f1
 }

@@ -10,7 +10,7 @@ from pathlib import Path
 from unicodedata import east_asian_width
 
 ROOT = Path(__file__).resolve().parent.parent
-ADDONS = ("itsm_incident", "itsm_change", "itsm_billing")
+ADDONS = ("itsm_incident", "itsm_change", "itsm_billing", "itsm_billing_timesheet")
 SECTIONS = (
     ("DESCRIPTION.md", None),
     ("CONFIGURE.md", "Configuration"),

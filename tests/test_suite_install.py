@@ -1,8 +1,8 @@
-"""The three ITSM addons install together and form one suite."""
+"""The ITSM addons install together and form one suite."""
 
 from odoo.tests.common import TransactionCase
 
-SUITE = ("itsm_incident", "itsm_change", "itsm_billing")
+SUITE = ("itsm_incident", "itsm_change", "itsm_billing", "itsm_billing_timesheet")
 
 
 class TestSuiteInstall(TransactionCase):
@@ -10,7 +10,7 @@ class TestSuiteInstall(TransactionCase):
     test_tags = {"standard", "at_install"}
     test_module = "itsm_suite"
 
-    def test_the_three_addons_are_installed(self):
+    def test_the_addons_are_installed(self):
         modules = self.env["ir.module.module"].search([("name", "in", SUITE)])
         self.assertEqual(
             {module.name: module.state for module in modules},
@@ -26,6 +26,13 @@ class TestSuiteInstall(TransactionCase):
         self.assertTrue({"helpdesk_mgmt", "hr"} <= depends["itsm_incident"])
         self.assertIn("itsm_incident", depends["itsm_change"])
         self.assertIn("itsm_incident", depends["itsm_billing"])
+        # Per-hour billing, a bridge: the timesheets' hr_timesheet and
+        # project come only with it.
+        self.assertEqual(
+            depends["itsm_billing_timesheet"],
+            {"itsm_billing", "helpdesk_mgmt_timesheet"},
+        )
+        self.assertNotIn("hr_timesheet", depends["itsm_billing"])
 
     def test_service_desk_app_and_settings_section(self):
         admin = self.env.ref("base.user_admin")

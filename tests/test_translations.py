@@ -8,7 +8,7 @@ from odoo.tests.common import TransactionCase
 from odoo.tools.translate import TranslationModuleReader
 
 ROOT = Path(__file__).resolve().parent.parent
-SUITE = ("itsm_incident", "itsm_change", "itsm_billing")
+SUITE = ("itsm_incident", "itsm_change", "itsm_billing", "itsm_billing_timesheet")
 
 
 class TestTranslations(TransactionCase):

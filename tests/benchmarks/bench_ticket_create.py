@@ -63,7 +63,7 @@ import odoo
 from odoo import Command
 from odoo.service import db as db_service
 
-ITSM_MODULES = "itsm_incident,itsm_change,itsm_billing"
+ITSM_MODULES = "itsm_incident,itsm_change,itsm_billing,itsm_billing_timesheet"
 PLAIN_MODULES = "helpdesk_mgmt"
 BENCH_TEAM = "Benchmark desk"
 MEMBERS = 6

@@ -1,5 +1,5 @@
 """Run by ``odoo-bin shell`` of the virtualenv the wheels were installed
-into (setup/test): the three addons are installed from that virtualenv's
+into (setup/test): the suite's addons are installed from that virtualenv's
 site-packages, not from a checkout, and an ITSM ticket gets its priority
 from the impact × urgency matrix. Exits 1 when not."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import odoo.addons.itsm_incident as itsm_incident
 
-SUITE = ("itsm_incident", "itsm_change", "itsm_billing")
+SUITE = ("itsm_incident", "itsm_change", "itsm_billing", "itsm_billing_timesheet")
 SITE = Path(sys.prefix).resolve()
 
 problems = []
