@@ -19,11 +19,6 @@ class ContractLine(models.Model):
     itsm_billing_model = fields.Selection(
         selection_add=[("hour", "Per hour")],
         ondelete={"hour": _cancel_hour_lines},
-        help="Fixed monthly fee: the line's quantity every month. Per ticket: "
-        "one unit for each of the customer's tickets (service requests "
-        "excepted) closed in the month. Per service request: one unit for each "
-        "of the customer's service requests fulfilled (closed) in the month. "
-        "Per usage unit: the usage records imported for the month. Per hour: "
-        "the hours timesheeted in the month on the customer's tickets, the "
-        "unit price being an hour's.",
+        # Its help stays itsm_billing's (a help set here would become
+        # itsm_billing's term, which the bridge does not translate).
     )

@@ -243,9 +243,7 @@ class TestBillingHours(BillingCase):
     def test_the_demo_bills_its_hours(self):
         """A billing run of the month of the demo's timesheet lines bills
         them on the demo operations contract's per-hour line."""
-        line = self.env.ref(
-            "itsm_billing_timesheet.contract_demo_operations_hour_line"
-        )
+        line = self.env.ref("itsm_billing_timesheet.contract_demo_operations_hour_line")
         line.contract_id.itsm_billed_by_run = True
         sheets = self.env["account.analytic.line"].browse(
             self.env.ref(f"itsm_billing_timesheet.{name}").id
