@@ -60,6 +60,42 @@ class TestTranslations(TransactionCase):
                     sorted(terms - translated), f"{module}: terms without zh_CN"
                 )
 
+    def test_zh_cn_translates_the_oca_timesheets_of_tickets(self):
+        """helpdesk_mgmt_timesheet and helpdesk_mgmt_project ship no Chinese:
+        itsm_billing_timesheet, which installs them, translates every term of
+        them in its i18n_extra/zh_CN.po."""
+        extra = polib.pofile(
+            ROOT / "itsm_billing_timesheet" / "i18n_extra" / "zh_CN.po"
+        )
+        translated = {entry.msgid for entry in extra if entry.msgstr}
+        for module in ("helpdesk_mgmt_timesheet", "helpdesk_mgmt_project"):
+            with self.subTest(module=module):
+                terms = {
+                    source
+                    for _module, _type, _name, _id, source, _value, _comments in (
+                        TranslationModuleReader(self.env.cr, modules=[module])
+                    )
+                }
+                self.assertFalse(
+                    sorted(terms - translated), f"{module}: terms without zh_CN"
+                )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            [
+                "helpdesk_mgmt_project",
+                "helpdesk_mgmt_timesheet",
+                "itsm_billing_timesheet",
+            ],
+            ["zh_CN"],
+        )
+        labels = (
+            self.env["helpdesk.ticket"]
+            .with_context(lang="zh_CN")
+            .fields_get(["timesheet_ids", "planned_hours"], ["string"])
+        )
+        self.assertEqual(labels["timesheet_ids"]["string"], "工时记录")
+        self.assertEqual(labels["planned_hours"]["string"], "计划工时")
+
     def test_a_chinese_user_sees_the_oca_helpdesk_in_chinese(self):
         # What loading the language does: every module's terms, in order;
         # helpdesk_mgmt brings none, itsm_incident's i18n_extra brings them.
