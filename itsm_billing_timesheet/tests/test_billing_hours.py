@@ -240,6 +240,16 @@ class TestBillingHours(BillingCase):
         self.assertIn("recurs every month", str(refused.exception))
         self.assertEqual(self.hour_line.recurring_rule_type, "monthly")
 
+    def test_uninstalled_the_lines_billed_per_hour_are_cancelled(self):
+        """What the uninstall does to the lines of the model it takes away:
+        cancelled, not deleted nor billed as a fixed fee of an hour's price."""
+        hour_selection = self.env["contract.line"]._fields["itsm_billing_model"]
+        hour_selection.ondelete["hour"](self.hour_line)
+        self.assertEqual(self.hour_line.itsm_billing_model, "fixed")
+        self.assertTrue(self.hour_line.is_canceled)
+        run = self.new_run()
+        self.assertEqual(run._itsm_fee_lines(self.contract_h), self.fee_line)
+
     def test_the_demo_bills_its_hours(self):
         """A billing run of the month of the demo's timesheet lines bills
         them on the demo operations contract's per-hour line."""
