@@ -210,6 +210,28 @@ class TestBillingHours(BillingCase):
         run = self.run_to("data_checked")
         self.assertEqual(self.hour_items(run).mapped("source_id"), [billed.id])
 
+    def test_hours_billed_twice_are_a_finding(self):
+        # A second per-hour line bills the same timesheet line again: the data
+        # check finds the duplicate and the run cannot go on.
+        self.contract_h.contract_line_ids = [
+            Command.create(
+                {
+                    "product_id": self.hour_product.id,
+                    "name": "Hours again",
+                    "price_unit": 150.0,
+                    "recurring_rule_type": "monthly",
+                    "date_start": "2026-01-01",
+                    "itsm_billing_model": "hour",
+                }
+            )
+        ]
+        bills = self.hours_ticket(self.customer_h, self.service_billing)
+        self.timesheet(bills, date(2026, 11, 3), 2.0)
+        run = self.run_to("data_checked")
+        self.assertEqual(run.state, "draft")
+        duplicates = run.check_item_ids.filtered(lambda c: c.code == "duplicate")
+        self.assertEqual(duplicates.found_count, 2)
+
     def test_another_company_is_not_billed(self):
         company = self.env["res.company"].create({"name": "Second company"})
         self.env.user.company_ids += company
