@@ -173,12 +173,13 @@ class ItsmChange(models.Model):
     def _itsm_check_approval(self, step):
         """Also refused, with nothing changed, while a tier is pending or
         after a rejection: the change is approved once every tier did."""
-        super()._itsm_check_approval(step)
+        result = super()._itsm_check_approval(step)
         self._itsm_change_follow_tiers()
         for change in self:
             blocker = change._itsm_change_tier_blockers()
             if blocker:
                 raise UserError(blocker)
+        return result
 
     def _itsm_check_role(self, step, requester=False, implementer=False, cab=False):
         # The last tier's reviewer approves the change through its tier

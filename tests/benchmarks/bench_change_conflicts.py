@@ -157,7 +157,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
 
-    registry, cr, env = fresh_environment(args.db, MODULES, args.addons_root)
+    _registry, cr, env = fresh_environment(args.db, MODULES, args.addons_root)
     start = time.perf_counter()
     services = insert_services(env, args.services)
     insert_changes(env, args.size, services)

@@ -349,7 +349,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
 
-    registry, cr, env = fresh_environment(args.db, MODULES, args.addons_root)
+    _registry, cr, env = fresh_environment(args.db, MODULES, args.addons_root)
     org = setup_org(env)
     cr.commit()
     print(f"Inserting {args.size} tickets ({args.open} open)…")
