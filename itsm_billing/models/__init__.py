@@ -9,8 +9,10 @@ from . import itsm_billing_item_models
 from . import contract_line
 from . import itsm_billing_check_template
 from . import itsm_billing_check_item
+from . import itsm_billing_data_check
 from . import itsm_billing_run
 from . import itsm_billing_run_rating
+from . import itsm_billing_run_checks
 from . import itsm_billing_run_models
 from . import itsm_billing_run_rollback
 from . import itsm_billing_run_settlement

@@ -28,7 +28,7 @@ class TestBillingRun(BillingCase):
         self.assertEqual(run.name, "Billing 2026-11 #1")
         run = self.run_to("data_checked", run)
         self.assertEqual(run.state, "data_checked")
-        self.assertEqual(run.check_item_ids.mapped("found_count"), [0, 0, 0, 0])
+        self.assertEqual(run.check_item_ids.mapped("found_count"), [0, 0, 0, 0, 0])
         items = self.env["itsm.billing.item"].search(run._itsm_item_domain())
         by_kind = {
             kind: items.filtered(lambda i, k=kind: i.kind == k)
@@ -186,7 +186,14 @@ class TestBillingRun(BillingCase):
         self.assertEqual(run.state, "draft")
         found = {c.code: c.found_count for c in run.check_item_ids}
         self.assertEqual(
-            found, {"no_contract": 1, "unpriced": 1, "duplicate": 0, "negative": 0}
+            found,
+            {
+                "no_contract": 1,
+                "unpriced": 1,
+                "duplicate": 0,
+                "negative": 0,
+                "outlying": 0,
+            },
         )
         self.assertEqual(run.anomaly_count, 2)
         with self.assertRaisesRegex(UserError, "it must be Data checked"):
