@@ -17,6 +17,7 @@ from . import itsm_billing_run_models
 from . import itsm_billing_run_rollback
 from . import itsm_billing_run_settlement
 from . import itsm_billing_run_notice
+from . import itsm_billing_run_publication
 from . import res_config_settings
 from . import itsm_billing_run_report
 from . import itsm_billing_run_xlsx
