@@ -9,12 +9,15 @@ from . import itsm_billing_item_models
 from . import contract_line
 from . import itsm_billing_check_template
 from . import itsm_billing_check_item
+from . import itsm_billing_data_check
 from . import itsm_billing_run
 from . import itsm_billing_run_rating
+from . import itsm_billing_run_checks
 from . import itsm_billing_run_models
 from . import itsm_billing_run_rollback
 from . import itsm_billing_run_settlement
 from . import itsm_billing_run_notice
+from . import itsm_billing_run_publication
 from . import res_config_settings
 from . import itsm_billing_run_report
 from . import itsm_billing_run_xlsx

@@ -39,6 +39,16 @@ class ContractLine(models.Model):
         string="Ticket categories",
         help="Only tickets of these categories count; none: all.",
     )
+    itsm_ticket_priority_ids = fields.Many2many(
+        "itsm.priority",
+        "itsm_billing_contract_line_priority_rel",
+        "line_id",
+        "priority_id",
+        string="Ticket priorities",
+        help="Only tickets of these priorities (P1 … P4, as the impact × "
+        "urgency matrix or a manager set them) count; none: all. A P1 "
+        "ticket may be billed at another price than the others.",
+    )
     itsm_ticket_service_ids = fields.Many2many(
         "itsm.service",
         "itsm_billing_contract_line_service_rel",
@@ -52,6 +62,7 @@ class ContractLine(models.Model):
     @api.constrains(
         "itsm_billing_model",
         "itsm_ticket_category_ids",
+        "itsm_ticket_priority_ids",
         "itsm_ticket_service_ids",
         "recurring_rule_type",
         "recurring_interval",
@@ -73,12 +84,15 @@ class ContractLine(models.Model):
                     )
                 )
             if line.itsm_billing_model == "usage" and (
-                line.itsm_ticket_category_ids or line.itsm_ticket_service_ids
+                line.itsm_ticket_category_ids
+                or line.itsm_ticket_priority_ids
+                or line.itsm_ticket_service_ids
             ):
                 raise ValidationError(
                     self.env._(
-                        "Contract line “%s”: ticket categories and services "
-                        "filter tickets; a line billed per usage unit has none.",
+                        "Contract line “%s”: ticket categories, priorities and "
+                        "services filter tickets; a line billed per usage unit "
+                        "has none.",
                         line.name,
                     )
                 )

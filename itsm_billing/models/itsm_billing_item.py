@@ -88,6 +88,12 @@ class ItsmBillingItem(models.Model):
         help="Another item of the month bills the same source (the data check "
         "marks it).",
     )
+    is_outlying = fields.Boolean(
+        string="Outlying amount",
+        readonly=True,
+        help="Its contract's month differs from the previous month by more "
+        "than the settings' share (the data check marks it).",
+    )
     run_id = fields.Many2one(
         "itsm.billing.run",
         string="Rated by",

@@ -576,12 +576,13 @@ class ItsmBillingRun(models.Model):
         return True
 
     def action_publish(self):
-        """Publish the results: the invoices are posted (BIL-6)."""
+        """Publish the results: the invoices are posted and sent (BIL-6)."""
         step = self.env._("Publication")
         self._itsm_step_check(("reviewed",), SUPERVISOR, step)
         self._itsm_check_other_person(step, "operator_id", "checker_id")
         for run in self:
             run._itsm_post_invoices()
+            run._itsm_send_invoices()
         self._itsm_step_write(
             {"state": "published", "published_date": fields.Datetime.now()}
         )

@@ -62,8 +62,9 @@ class ItsmBillingRun(models.Model):
         customer's tickets of the run's company closed (in a closed-loop
         stage: done, not cancelled) in the month, within the line's dates;
         service requests for a per-request line, the other types for a
-        per-ticket line; of the line's categories and services when it
-        names some (else of the services its contract covers, if any).
+        per-ticket line; of the line's categories, priorities and services
+        when it names some (else of the services its contract covers, if
+        any).
         One query for all the lines."""
         self.ensure_one()
         if not lines:
@@ -77,7 +78,12 @@ class ItsmBillingRun(models.Model):
             rows["start"].append(self._itsm_moment(first))
             rows["end"].append(self._itsm_moment(last + relativedelta(days=1)))
             rows["request"].append(line.itsm_billing_model == "request")
-        for model in ("contract.line", "helpdesk.ticket", "helpdesk.ticket.stage"):
+        for model in (
+            "contract.line",
+            "helpdesk.ticket",
+            "helpdesk.ticket.stage",
+            "itsm.priority",
+        ):
             self.env[model].flush_model()
         self.env.cr.execute(
             SQL(
@@ -102,6 +108,14 @@ class ItsmBillingRun(models.Model):
                         OR t.category_id IN (
                             SELECT r.category_id
                               FROM itsm_billing_contract_line_category_rel r
+                             WHERE r.line_id = l.line_id))
+                   AND (NOT EXISTS (SELECT 1
+                                      FROM itsm_billing_contract_line_priority_rel r
+                                     WHERE r.line_id = l.line_id)
+                        OR t.itsm_priority IN (
+                            SELECT p.level
+                              FROM itsm_billing_contract_line_priority_rel r
+                              JOIN itsm_priority p ON p.id = r.priority_id
                              WHERE r.line_id = l.line_id))
                    AND CASE
                        WHEN EXISTS (SELECT 1

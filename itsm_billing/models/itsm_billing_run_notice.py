@@ -59,6 +59,9 @@ class ItsmBillingRun(models.Model):
             dept = employees.get(run.operator_id, self.env["hr.employee"])[
                 :1
             ].department_id
+            # sudo: the operator's department (its sub-departments too)
+            # receives the notice, whatever HR rights the step's user has;
+            # only the members' contacts are read.
             members = (
                 self.env["hr.employee"]
                 .sudo()

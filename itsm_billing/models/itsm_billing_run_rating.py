@@ -304,37 +304,19 @@ class ItsmBillingRun(models.Model):
 
     def _itsm_data_checks(self):
         """[(code, name, domain on the month's items, blocking)] the
-        automatic checks of the data (S4 数据检查); extend to add some."""
+        automatic checks of the data (S4 数据检查): the active data checks
+        of the run's kind, which a billing supervisor edits and extends."""
+        checks = self.env["itsm.billing.data.check"].search(
+            [("run_type", "in", ("both", self.run_type))]
+        )
         return [
             (
-                "no_contract",
-                self.env._("Items without a contract"),
-                [("contract_id", "=", False)],
-                True,
-            ),
-            (
-                "unpriced",
-                self.env._("Unpriced items"),
-                [("price_unit", "=", 0), ("kind", "not in", CREDIT_KINDS)],
-                True,
-            ),
-            (
-                "duplicate",
-                self.env._("Items billing the same source twice"),
-                [("is_duplicate", "=", True)],
-                True,
-            ),
-            (
-                "negative",
-                self.env._("Negative amounts"),
-                [
-                    ("kind", "not in", CREDIT_KINDS),
-                    "|",
-                    ("quantity", "<", 0),
-                    ("price_unit", "<", 0),
-                ],
-                True,
-            ),
+                check.code or f"check_{check.id}",
+                check.name,
+                check._itsm_domain(),
+                check.blocking,
+            )
+            for check in checks
         ]
 
     def _itsm_mark_duplicates(self):
@@ -365,6 +347,7 @@ class ItsmBillingRun(models.Model):
         return how many items the blocking ones found."""
         self.ensure_one()
         self._itsm_mark_duplicates()
+        self._itsm_mark_outliers()
         Item = self.env["itsm.billing.item"]
         base = self._itsm_item_domain()
         values, blocking_found = [], 0

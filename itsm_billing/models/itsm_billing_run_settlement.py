@@ -191,23 +191,6 @@ class ItsmBillingRun(models.Model):
         values = self._itsm_settlement_values(self._itsm_settled_billing_run())
         self._itsm_sync_collected_items(values)
 
-    def _itsm_data_checks(self):
-        checks = super()._itsm_data_checks()
-        if self.run_type != "settlement":
-            return checks
-        # Settlement items name the partner settled with, not a contract.
-        return [
-            (
-                "no_partner",
-                self.env._("Items without a settlement partner"),
-                [("partner_id.itsm_settlement_role", "=", False)],
-                True,
-            )
-            if check[0] == "no_contract"
-            else check
-            for check in checks
-        ]
-
     # ------------------------------------------------------------------
     # Vendor bills
     # ------------------------------------------------------------------

@@ -20,7 +20,15 @@ class ResConfigSettings(models.TransientModel):
         help="The same for settlement runs.",
     )
 
-    def _itsm_check_billing_due_days(self):
+    itsm_billing_outlier_share = fields.Float(
+        string="Outlying beyond (%)",
+        config_parameter="itsm_billing.outlier_share",
+        default=50.0,
+        help="The data check marks the items of a contract whose month "
+        "differs from the previous month by more than this share.",
+    )
+
+    def _itsm_check_billing_settings(self):
         for settings in self:
             days = (settings.itsm_billing_due_day, settings.itsm_settlement_due_day)
             for day in days:
@@ -30,8 +38,14 @@ class ResConfigSettings(models.TransientModel):
                             "A run's due day is a day of the month from 1 to 28."
                         )
                     )
+            if settings.itsm_billing_outlier_share <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The share beyond which a month is outlying is above 0%."
+                    )
+                )
 
     def _itsm_check_values(self):
         result = super()._itsm_check_values()
-        self._itsm_check_billing_due_days()
+        self._itsm_check_billing_settings()
         return result

@@ -223,11 +223,62 @@ class TestBillingModels(BillingModelsCase):
         duplicates = run.check_item_ids.filtered(lambda c: c.code == "duplicate")
         self.assertEqual(duplicates.found_count, 2)
 
+    def test_tickets_billed_by_priority(self):
+        # P1 tickets at 500 on a line of their own, the others at the
+        # network line's price: a P1 ticket is billed once, on its line.
+        p1 = self.env["itsm.priority"].search([("level", "=", "1")])
+        others = self.env["itsm.priority"].search([("level", "!=", "1")])
+        self.ticket_line.itsm_ticket_priority_ids = others
+        self.contract_c.contract_line_ids = [
+            Command.create(
+                {
+                    "product_id": self.ticket_product.id,
+                    "name": "Major incidents",
+                    "price_unit": 500.0,
+                    "recurring_rule_type": "monthly",
+                    "date_start": "2026-01-01",
+                    "itsm_billing_model": "ticket",
+                    "itsm_ticket_priority_ids": [Command.set(p1.ids)],
+                }
+            )
+        ]
+        major_line = self.contract_c.contract_line_ids.filtered(
+            lambda li: li.name == "Major incidents"
+        )
+        major = self.closed_ticket(utc(2026, 11, 10, 12, 0))
+        major.sudo().write(
+            {"priority_override": "1", "priority_override_reason": "Bank down."}
+        )
+        minor = self.closed_ticket(utc(2026, 11, 11, 12, 0))
+        minor.sudo().write(
+            {"priority_override": "3", "priority_override_reason": "One user."}
+        )
+        # A ticket with no priority is on neither line.
+        self.closed_ticket(utc(2026, 11, 12, 12, 0)).sudo().write(
+            {"priority_override": False, "impact": False, "urgency": False}
+        )
+        run = self.run_to("data_checked")
+        self.assertEqual(run.state, "data_checked")
+        items = self.env["itsm.billing.item"].search(
+            run._itsm_item_domain() + [("kind", "=", "ticket")]
+        )
+        self.assertEqual(
+            {(i.ticket_id, i.contract_line_id, i.price_unit) for i in items},
+            {(major, major_line, 500.0), (minor, self.ticket_line, 135.45)},
+        )
+
     def test_billing_model_constraints(self):
         with self.assertRaises(ValidationError) as refused, self.env.cr.savepoint():
             self.usage_line.itsm_ticket_category_ids = self.network
         self.env.invalidate_all()
         self.assertIn("per usage unit has none", str(refused.exception))
+        self.assertFalse(self.usage_line.itsm_ticket_category_ids)
+        p1 = self.env["itsm.priority"].search([("level", "=", "1")])
+        with self.assertRaises(ValidationError) as refused, self.env.cr.savepoint():
+            self.usage_line.itsm_ticket_priority_ids = p1
+        self.env.invalidate_all()
+        self.assertIn("per usage unit has none", str(refused.exception))
+        self.assertFalse(self.usage_line.itsm_ticket_priority_ids)
         self.assertFalse(self.usage_line.itsm_ticket_category_ids)
         with self.assertRaises(ValidationError) as refused, self.env.cr.savepoint():
             self.ticket_line.recurring_rule_type = "quarterly"

@@ -28,7 +28,7 @@ class TestBillingRun(BillingCase):
         self.assertEqual(run.name, "Billing 2026-11 #1")
         run = self.run_to("data_checked", run)
         self.assertEqual(run.state, "data_checked")
-        self.assertEqual(run.check_item_ids.mapped("found_count"), [0, 0, 0, 0])
+        self.assertEqual(run.check_item_ids.mapped("found_count"), [0, 0, 0, 0, 0])
         items = self.env["itsm.billing.item"].search(run._itsm_item_domain())
         by_kind = {
             kind: items.filtered(lambda i, k=kind: i.kind == k)
@@ -97,6 +97,24 @@ class TestBillingRun(BillingCase):
         self.assertEqual(run.reviewer_id, self.billing["billing_supervisor"])
         self.assertEqual(set(moves.mapped("state")), {"posted"})
         self.assertNotIn("/", moves.mapped("name"))
+        # ...and sent to the customers by account's sending in the
+        # background, as the supervisor who published them.
+        self.assertTrue(all(moves.mapped("is_being_sent")))
+        self.assertEqual(
+            moves.mapped("sending_data")[0]["author_user_id"],
+            self.billing["billing_supervisor"].id,
+        )
+        (self.portal_company | self.other_company).email = "billing@example.com"
+        send = self.env.ref("account.ir_cron_account_move_send")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", send.id)])
+        )
+        self.env["account.move"]._cron_account_move_send()
+        self.assertTrue(all(moves.mapped("is_move_sent")))
+        self.assertFalse(any(moves.mapped("is_being_sent")))
+        for move in moves:
+            sent = move.message_ids.filtered(lambda m: m.attachment_ids)
+            self.assertIn(move.partner_id, sent.partner_ids, move.name)
 
     def test_the_checker_is_not_the_operator(self):
         # The checker runs it (a checker may operate too)...
@@ -186,7 +204,14 @@ class TestBillingRun(BillingCase):
         self.assertEqual(run.state, "draft")
         found = {c.code: c.found_count for c in run.check_item_ids}
         self.assertEqual(
-            found, {"no_contract": 1, "unpriced": 1, "duplicate": 0, "negative": 0}
+            found,
+            {
+                "no_contract": 1,
+                "unpriced": 1,
+                "duplicate": 0,
+                "negative": 0,
+                "outlying": 0,
+            },
         )
         self.assertEqual(run.anomaly_count, 2)
         with self.assertRaisesRegex(UserError, "it must be Data checked"):

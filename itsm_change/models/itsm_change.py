@@ -481,11 +481,10 @@ class ItsmChange(models.Model):
             if not self[name]
         ]
 
-    def action_approve(self):
-        """Approve the change (CAB or change manager; never its own
-        requester): its schedule is checked again and every conflict must be
-        accepted with a reason."""
-        step = self.env._("Approval")
+    def _itsm_check_approval(self, step):
+        """Refuse the approval unless the changes are submitted and the
+        user is a CAB member or change manager who did not request them
+        (four eyes); extended by the tiers (itsm_change_approval.py)."""
         self._itsm_check_state(("submitted",), step)
         self._itsm_check_role(step, cab=True)
         for change in self:
@@ -497,6 +496,12 @@ class ItsmChange(models.Model):
                         change.display_name,
                     )
                 )
+
+    def action_approve(self):
+        """Approve the change (CAB or change manager; never its own
+        requester): its schedule is checked again and every conflict must be
+        accepted with a reason."""
+        self._itsm_check_approval(self.env._("Approval"))
         self._itsm_check_schedule(lead_times=False)
         self._itsm_check_conflicts_accepted()
         self._itsm_step_write(

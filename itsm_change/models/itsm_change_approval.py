@@ -170,28 +170,16 @@ class ItsmChange(models.Model):
         self._itsm_change_request_tiers()
         return result
 
-    def action_approve(self):
-        """Approve the change once every tier approved it: refused, with
-        nothing changed, while a tier is pending or after a rejection."""
-        step = self.env._("Approval")
-        self._itsm_check_state(("submitted",), step)
-        self._itsm_check_role(step, cab=True)
+    def _itsm_check_approval(self, step):
+        """Also refused, with nothing changed, while a tier is pending or
+        after a rejection: the change is approved once every tier did."""
+        result = super()._itsm_check_approval(step)
+        self._itsm_change_follow_tiers()
         for change in self:
-            if change.requester_id == self.env.user:
-                raise UserError(
-                    self.env._(
-                        "Approval of %s: you requested it; someone else must "
-                        "approve it (four eyes).",
-                        change.display_name,
-                    )
-                )
-        submitted = self
-        submitted._itsm_change_follow_tiers()
-        for change in submitted:
             blocker = change._itsm_change_tier_blockers()
             if blocker:
                 raise UserError(blocker)
-        return super().action_approve()
+        return result
 
     def _itsm_check_role(self, step, requester=False, implementer=False, cab=False):
         # The last tier's reviewer approves the change through its tier

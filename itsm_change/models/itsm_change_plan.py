@@ -620,6 +620,8 @@ class ItsmChangePlan(models.Model):
         superseded."""
         if not self:
             return
+        # sudo: the month's former agreed revision is superseded whoever
+        # confirmed last (a department head who may not read every plan).
         former = (
             self.sudo()
             .search(

@@ -480,16 +480,22 @@ class ItsmChange(models.Model):
                 if change._origin and change.state not in ("closed", "cancelled")
                 else self.browse()
             )
-            accepted = change._origin.sudo().conflict_acceptance_ids.other_id
             change.conflict_ids = conflicts
-            change.open_conflict_ids = conflicts - accepted.with_env(self.env)
+            change.open_conflict_ids = conflicts - (
+                change._origin._itsm_accepted() if change._origin else self.browse()
+            )
             change.conflict_count = len(conflicts)
+
+    def _itsm_accepted(self):
+        """The changes whose conflict with this one was accepted."""
+        self.ensure_one()
+        # sudo: an acceptance may name a change the user cannot read; only
+        # the ids leave here, in the user's environment.
+        return self.sudo().conflict_acceptance_ids.other_id.with_env(self.env)
 
     def _itsm_check_conflicts_accepted(self):
         for change in self:
-            open_conflicts = change._itsm_conflicts() - (
-                change.sudo().conflict_acceptance_ids.other_id.with_env(self.env)
-            )
+            open_conflicts = change._itsm_conflicts() - change._itsm_accepted()
             if open_conflicts:
                 raise UserError(
                     self.env._(
@@ -497,6 +503,8 @@ class ItsmChange(models.Model):
                         "services they depend on: reschedule it, or accept the "
                         "conflicts with a reason before approving it.",
                         change=change.display_name,
+                        # sudo: the approver is told which changes overlap,
+                        # readable by them or not (names only).
                         others=", ".join(open_conflicts.sudo().mapped("display_name")),
                     )
                 )

@@ -37,6 +37,7 @@ class TierReview(models.Model):
     def _compute_todo_by(self):
         result = super()._compute_todo_by()
         for review in self.filtered("itsm_department_id"):
+            # sudo: the department's name, shown to whoever sees the review.
             review.todo_by = f"{review.itsm_department_id.sudo().name}: " + (
                 review.todo_by or "-"
             )

@@ -48,19 +48,17 @@ class ChangeCase(ItsmCase):
     def validate(self, change, user, comment="Agreed."):
         """``user`` validates the change's current step with the tier's
         Validate button, giving the opinion the step asks for."""
-        action = change.with_user(user).validate_tier()
-        if isinstance(action, dict):
-            wizard = (
-                self.env["comment.wizard"]
-                .with_user(user)
-                .with_context(**action["context"])
-                .create({"comment": comment})
-            )
-            wizard.add_comment()
-        return change
+        return self._decide(
+            change, change.with_user(user).validate_tier(), user, comment
+        )
 
     def reject(self, change, user, comment="Not now."):
-        action = change.with_user(user).reject_tier()
+        """``user`` rejects the change's current step with the tier's Reject
+        button, giving the reason the step asks for."""
+        return self._decide(change, change.with_user(user).reject_tier(), user, comment)
+
+    def _decide(self, change, action, user, comment):
+        """The opinion the button's ``action`` asks for, given by ``user``."""
         if isinstance(action, dict):
             wizard = (
                 self.env["comment.wizard"]

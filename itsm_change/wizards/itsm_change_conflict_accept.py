@@ -21,9 +21,7 @@ class ItsmChangeConflictAccept(models.TransientModel):
         change._itsm_check_role(self.env._("Accepting conflicts"), cab=True)
         if not (self.reason or "").strip():
             raise UserError(self.env._("Give the reason the conflicts are accepted."))
-        others = change._itsm_conflicts() - (
-            change.sudo().conflict_acceptance_ids.other_id.with_env(self.env)
-        )
+        others = change._itsm_conflicts() - change._itsm_accepted()
         if not others:
             raise UserError(
                 self.env._("%s has no conflict left to accept.", change.display_name)
@@ -46,6 +44,7 @@ class ItsmChangeConflictAccept(models.TransientModel):
         change.message_post(
             body=self.env._(
                 "Conflicts with %(others)s accepted: %(reason)s",
+                # sudo: the chatter names the changes accepted (names only).
                 others=", ".join(others.sudo().mapped("display_name")),
                 reason=self.reason,
             )

@@ -35,10 +35,8 @@ import statistics
 import time
 from datetime import datetime, timedelta
 
-from benchlib import ROOT, addons_path, build_database, drop_database  # noqa: E402
+from benchlib import ROOT, drop_database, fresh_environment  # noqa: E402
 
-import odoo
-from odoo.service import db as db_service
 from odoo.tools import SQL
 
 MODULES = "itsm_change"
@@ -159,16 +157,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
 
-    odoo.tools.config.parse_config(
-        [f"--addons-path={addons_path(args.addons_root)}", "--log-level=warn"]
-    )
-    if db_service.exp_db_exist(args.db):
-        print(f"Dropping the earlier {args.db}.")
-        db_service.exp_drop(args.db)
-    build_database(args.db, MODULES, args.addons_root)
-    registry = odoo.modules.registry.Registry(args.db)
-    cr = registry.cursor()
-    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US", "tz": "UTC"})
+    _registry, cr, env = fresh_environment(args.db, MODULES, args.addons_root)
     start = time.perf_counter()
     services = insert_services(env, args.services)
     insert_changes(env, args.size, services)

@@ -1,6 +1,7 @@
 """What the benchmarks share: where Odoo is, the addons path of
-setup/common.sh, building and dropping a database without demo data, and the
-columns every ticket inserted with SQL needs."""
+setup/common.sh, building (or building anew and opening) and dropping a
+database without demo data, and the columns every ticket inserted with SQL
+needs."""
 
 # pylint: disable=print-used
 import os
@@ -67,3 +68,23 @@ def drop_database(db):
     odoo.modules.registry.Registry.delete(db)
     db_service.exp_drop(db)
     print(f"Dropped {db}.")
+
+
+def fresh_environment(db, modules, root=ROOT):
+    """Odoo's config parsed for the checkout ``root``, ``db`` dropped if it
+    exists and built anew with ``modules``; returns (registry, cursor, the
+    superuser's environment in English and UTC)."""
+    import odoo  # noqa: PLC0415 - imported once Odoo's config is parsed
+    from odoo.service import db as db_service  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(
+        [f"--addons-path={addons_path(root)}", "--log-level=warn"]
+    )
+    if db_service.exp_db_exist(db):
+        print(f"Dropping the earlier {db}.")
+        db_service.exp_drop(db)
+    build_database(db, modules, root)
+    registry = odoo.modules.registry.Registry(db)
+    cr = registry.cursor()
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US", "tz": "UTC"})
+    return registry, cr, env
