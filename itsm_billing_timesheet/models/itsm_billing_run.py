@@ -34,9 +34,9 @@ class ItsmBillingRun(models.Model):
         bills: those of the run's company dated in the month (within the
         line's dates), with hours, on an active ticket of the run's company
         whose commercial partner is the contract's customer; of the line's
-        ticket categories and services when it names some (else of the
-        services its contract covers, if any) — as the per-ticket lines
-        filter their tickets. One query for all the lines."""
+        ticket categories, priorities and services when it names some (else
+        of the services its contract covers, if any) — as the per-ticket
+        lines filter their tickets. One query for all the lines."""
         self.ensure_one()
         if not lines:
             return []
@@ -46,7 +46,12 @@ class ItsmBillingRun(models.Model):
             rows["partner"].append(line.contract_id.commercial_partner_id.id)
             rows["first"].append(max(self.period_start, line.date_start))
             rows["last"].append(min(self.period_end, line.date_end or self.period_end))
-        for model in ("contract.line", "helpdesk.ticket", "account.analytic.line"):
+        for model in (
+            "contract.line",
+            "helpdesk.ticket",
+            "account.analytic.line",
+            "itsm.priority",
+        ):
             self.env[model].flush_model()
         self.env.cr.execute(
             SQL(
@@ -72,6 +77,14 @@ class ItsmBillingRun(models.Model):
                         OR t.category_id IN (
                             SELECT r.category_id
                               FROM itsm_billing_contract_line_category_rel r
+                             WHERE r.line_id = l.line_id))
+                   AND (NOT EXISTS (SELECT 1
+                                      FROM itsm_billing_contract_line_priority_rel r
+                                     WHERE r.line_id = l.line_id)
+                        OR t.itsm_priority IN (
+                            SELECT p.level
+                              FROM itsm_billing_contract_line_priority_rel r
+                              JOIN itsm_priority p ON p.id = r.priority_id
                              WHERE r.line_id = l.line_id))
                    AND CASE
                        WHEN EXISTS (SELECT 1

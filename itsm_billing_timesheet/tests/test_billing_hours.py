@@ -210,6 +210,48 @@ class TestBillingHours(BillingCase):
         run = self.run_to("data_checked")
         self.assertEqual(self.hour_items(run).mapped("source_id"), [billed.id])
 
+    def test_hours_billed_by_priority(self):
+        # The hours on P1 tickets at 300 on a line of their own, the others
+        # at the hour line's price: each timesheet line billed once.
+        p1 = self.env["itsm.priority"].search([("level", "=", "1")])
+        others = self.env["itsm.priority"].search([("level", "!=", "1")])
+        self.hour_line.itsm_ticket_priority_ids = others
+        self.contract_h.contract_line_ids = [
+            Command.create(
+                {
+                    "product_id": self.hour_product.id,
+                    "name": "Major incident hours",
+                    "price_unit": 300.0,
+                    "recurring_rule_type": "monthly",
+                    "date_start": "2026-01-01",
+                    "itsm_billing_model": "hour",
+                    "itsm_ticket_priority_ids": [Command.set(p1.ids)],
+                }
+            )
+        ]
+        major_line = self.contract_h.contract_line_ids.filtered(
+            lambda li: li.name == "Major incident hours"
+        )
+        major = self.hours_ticket(self.customer_h, self.service_billing)
+        major.sudo().write(
+            {"priority_override": "1", "priority_override_reason": "Bank down."}
+        )
+        minor = self.hours_ticket(self.customer_h, self.service_billing)
+        minor.sudo().write(
+            {"priority_override": "3", "priority_override_reason": "One user."}
+        )
+        on_major = self.timesheet(major, date(2026, 11, 3), 2.0)
+        on_minor = self.timesheet(minor, date(2026, 11, 3), 1.0)
+        run = self.run_to("data_checked")
+        self.assertEqual(run.state, "data_checked")
+        self.assertEqual(
+            {
+                (i.source_id, i.contract_line_id, i.price_unit)
+                for i in self.hour_items(run)
+            },
+            {(on_major.id, major_line, 300.0), (on_minor.id, self.hour_line, 180.0)},
+        )
+
     def test_hours_billed_twice_are_a_finding(self):
         # A second per-hour line bills the same timesheet line again: the data
         # check finds the duplicate and the run cannot go on.
