@@ -131,36 +131,43 @@ class ItsmBillingRun(models.Model):
         self.ensure_one()
         self._itsm_check_eligible_reviewers()
 
-    def _itsm_tier_candidates(self, exclude=None):
-        """[(tier definition or review, eligible users)] of the tiers still
-        to decide: the open reviews, or the tiers that would be asked."""
+    def _itsm_tier_candidates(self, deciding=None):
+        """[(tier definition, eligible users)] of the tiers still to decide
+        (but ``deciding``): the open reviews, or the tiers that would be
+        asked."""
         self.ensure_one()
-        Review = self.env["tier.review"]
-        open_reviews = self.review_ids.filtered(lambda r: r.status in OPEN)
         if self.review_ids:
-            pairs = [
+            open_reviews = self.review_ids.filtered(lambda r: r.status in OPEN)
+            open_reviews -= deciding or open_reviews.browse()
+            return [
                 (review.definition_id, review._get_reviewers())
                 for review in open_reviews.sorted("sequence")
             ]
-        else:
-            pairs = []
-            for sequence, definition in enumerate(self._itsm_matching_tiers(), 1):
-                review = Review.new(self._prepare_tier_review_vals(definition, sequence))
-                pairs.append((definition, review._get_reviewers()))
-        exclude = exclude or self.env["res.users"]
-        return [(definition, users - exclude) for definition, users in pairs]
+        Review = self.env["tier.review"]
+        return [
+            (
+                definition,
+                Review.new(
+                    self._prepare_tier_review_vals(definition, sequence)
+                )._get_reviewers(),
+            )
+            for sequence, definition in enumerate(self._itsm_matching_tiers(), 1)
+        ]
 
-    def _itsm_check_eligible_reviewers(self, exclude=None):
+    def _itsm_check_eligible_reviewers(self, exclude=None, deciding=None):
         """Refuse (a clear error naming the tier and the role to give) when
         the tiers still to decide cannot each have a different eligible
         reviewer: neither the operator nor whoever asks, nor one who
-        decided another tier, nor ``exclude`` (who is about to decide one)."""
+        decided another tier, nor ``exclude`` (who is about to decide
+        ``deciding``)."""
         self.ensure_one()
-        candidates = self._itsm_tier_candidates(exclude)
+        exclude = exclude or self.env["res.users"]
+        candidates = self._itsm_tier_candidates(deciding)
+        eligible = [users - exclude for _definition, users in candidates]
         owner = {}
 
         def assign(index, seen):
-            for user in candidates[index][1]:
+            for user in eligible[index]:
                 if user.id in seen:
                     continue
                 seen.add(user.id)
@@ -180,10 +187,10 @@ class ItsmBillingRun(models.Model):
             if users:
                 raise UserError(
                     self.env._(
-                        "Nobody is left for the step “%(step)s” of %(run)s: "
-                        "%(users)s would hold two steps, and one person does "
-                        "not (four eyes). Give another user the role "
-                        "“%(role)s”.",
+                        "Nobody would be left for the step “%(step)s” of "
+                        "%(run)s: %(users)s would hold two steps, and one person "
+                        "does not (four eyes). Let someone else decide this "
+                        "step, or give another user the role “%(role)s”.",
                         step=definition.name,
                         run=self.display_name,
                         users=format_list(self.env, users.mapped("name")),
@@ -256,7 +263,7 @@ class ItsmBillingRun(models.Model):
                     )
                 )
             if deciding:
-                run._itsm_check_eligible_reviewers(exclude=user)
+                run._itsm_check_eligible_reviewers(exclude=user, deciding=review)
 
     def _itsm_decide_tier(self):
         """Validate the run's current tier as the user (checked by the
