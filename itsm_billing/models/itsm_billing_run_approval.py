@@ -215,9 +215,9 @@ class ItsmBillingRun(models.Model):
 
     def _itsm_current_review(self):
         self.ensure_one()
-        return self.review_ids.filtered(lambda r: r.status in OPEN).sorted(
-            "sequence"
-        )[:1]
+        return self.review_ids.filtered(lambda r: r.status in OPEN).sorted("sequence")[
+            :1
+        ]
 
     def _itsm_check_tier_turn(self, step, deciding=True):
         """Refuse ``step`` unless the user may decide the run's current
@@ -245,8 +245,7 @@ class ItsmBillingRun(models.Model):
             if not review:
                 raise UserError(
                     self.env._(
-                        "%(step)s on %(run)s: none of its steps waits for a "
-                        "decision.",
+                        "%(step)s on %(run)s: none of its steps waits for a decision.",
                         step=step,
                         run=run.display_name,
                     )
@@ -317,9 +316,7 @@ class ItsmBillingRun(models.Model):
         """Whoever decided a tier leaves the others' reviewers."""
         open_reviews = self.review_ids.filtered(lambda r: r.status in OPEN)
         if open_reviews:
-            self.env.add_to_compute(
-                open_reviews._fields["reviewer_ids"], open_reviews
-            )
+            self.env.add_to_compute(open_reviews._fields["reviewer_ids"], open_reviews)
             open_reviews.mapped("reviewer_ids")
 
     def action_sign(self):

@@ -24,7 +24,9 @@ class TierReview(models.Model):
         )
         excluded = run.operator_id | self.requested_by | others.done_by
         # sudo: the reviewers' companies, read to keep those of the run's.
-        eligible = (reviewers - excluded).sudo().filtered(
-            lambda user: user.active and run.company_id in user.company_ids
+        eligible = (
+            (reviewers - excluded)
+            .sudo()
+            .filtered(lambda user: user.active and run.company_id in user.company_ids)
         )
         return eligible.with_env(reviewers.env)

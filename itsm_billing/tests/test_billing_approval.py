@@ -1,4 +1,5 @@
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
@@ -168,7 +169,8 @@ class TestBillingApproval(ApprovalCase):
         self.assertEqual(run.state, "computed")
         for item in run.report_item_ids:
             item.with_user(supervisor).with_company(company).action_tick()
-        with self.refused(UserError, "Nobody would be left for the step “Supervisor's review”"):
+        left = "Nobody would be left for the step “Supervisor's review”"
+        with self.refused(UserError, left):
             run.with_user(supervisor).with_company(company).action_sign()
         self.assertEqual(run.state, "computed")
         self.assertEqual(self.step(run, CHECK).status, "pending")
@@ -211,7 +213,8 @@ class TestBillingApproval(ApprovalCase):
             for login, group in new_users or ():
                 user(login, group)
             if text == "would hold two steps":
-                self.env["res.users"].search([("login", "=", "branch_checker")]).active = False
+                Users = self.env["res.users"]
+                Users.search([("login", "=", "branch_checker")]).active = False
             with self.subTest(text=text), self.refused(UserError, text):
                 with freeze_time(RUN_TIME):
                     run.action_run()
@@ -260,7 +263,7 @@ class TestBillingApproval(ApprovalCase):
         action = self.as_user(run, "checker").action_refuse()
         self.assertEqual(action["res_model"], Wizard._name)
         wizard = Wizard.with_user(self.billing["checker"]).with_context(
-            action["context"]
+            **action["context"]
         )
         with self.refused(UserError, "Give the reason"):
             wizard.create({"reason": " "}).action_confirm()
@@ -278,9 +281,7 @@ class TestBillingApproval(ApprovalCase):
         )
         self.assertEqual(review.status, "cancel")
         self.assertEqual(run.challenge_reason, "Contract B billed twice")
-        self.assertTrue(
-            run.message_ids.filtered(lambda m: "refused by" in m.body)
-        )
+        self.assertTrue(run.message_ids.filtered(lambda m: "refused by" in m.body))
         # The re-run gets fresh reviews; the rolled-back run keeps its own.
         action = self.as_user(run, "operator").action_rerun()
         rerun = run.browse(action["res_id"])
@@ -305,7 +306,7 @@ class TestBillingApproval(ApprovalCase):
             [status for _tier, status, _by in self.steps(run)], ["approved", "cancel"]
         )
         # Nobody deletes it, nor replaces it by hand.
-        with self.assertRaises(Exception), self.env.cr.savepoint():
+        with self.assertRaises(IntegrityError), self.env.cr.savepoint():
             report.unlink()
         with self.refused(UserError, "kept by the signature"):
             as_supervisor.write({"check_report_id": False})
