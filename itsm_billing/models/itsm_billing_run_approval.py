@@ -100,6 +100,16 @@ class ItsmBillingRun(models.Model):
         reviews = runs.request_validation()
         # The first tier's turn (tier.validation settles it lazily).
         reviews._compute_can_review()
+        for run in runs:
+            steps = run.review_ids.sorted("sequence")
+            run.message_post(
+                body=self.env._(
+                    "Check and review asked: %s.",
+                    "; ".join(
+                        f"{review.name} ({review.todo_by or '-'})" for review in steps
+                    ),
+                )
+            )
         return reviews
 
     def request_validation(self):

@@ -53,6 +53,9 @@ class TestBillingApproval(ApprovalCase):
             ],
         )
         self.assertEqual(check.requested_by, self.billing["operator"])
+        self.assertTrue(
+            run.message_ids.filtered(lambda m: "Check and review asked" in m.body)
+        )
         # The operator reviews neither step.
         self.assertIn(self.billing["checker"], check.reviewer_ids)
         self.assertNotIn(self.billing["operator"], check.reviewer_ids)
@@ -306,8 +309,10 @@ class TestBillingApproval(ApprovalCase):
             [status for _tier, status, _by in self.steps(run)], ["approved", "cancel"]
         )
         # Nobody deletes it, nor replaces it by hand.
+        with self.assertRaises(AccessError):
+            report.with_user(self.billing["billing_supervisor"]).unlink()
         with self.assertRaises(IntegrityError), self.env.cr.savepoint():
-            report.unlink()
+            report.sudo().unlink()
         with self.refused(UserError, "kept by the signature"):
             as_supervisor.write({"check_report_id": False})
 
