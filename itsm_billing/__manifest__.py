@@ -8,7 +8,13 @@
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
     "website": "https://github.com/itsm-odoo/itsm",
-    "depends": ["account", "contract", "itsm_incident", "sms"],
+    "depends": [
+        "account",
+        "base_tier_validation",
+        "contract",
+        "itsm_incident",
+        "sms",
+    ],
     "data": [
         "security/itsm_billing_security.xml",
         "security/ir.model.access.csv",
@@ -17,6 +23,7 @@
         "data/itsm_billing_data_check_data.xml",
         "data/itsm_billing_escalation_data.xml",
         "data/itsm_billing_notice_data.xml",
+        "data/itsm_billing_tier_data.xml",
         "views/itsm_billing_run_views.xml",
         "views/itsm_billing_item_views.xml",
         "views/itsm_billing_check_template_views.xml",
@@ -29,10 +36,18 @@
         "views/res_config_settings_views.xml",
         "views/itsm_billing_variance_report_views.xml",
         "wizards/itsm_billing_run_challenge_views.xml",
+        "wizards/itsm_billing_run_challenge_refusal_views.xml",
         "wizards/itsm_billing_usage_import_views.xml",
         "report/itsm_billing_run_report.xml",
+        "report/itsm_billing_check_report.xml",
         "views/itsm_billing_menus.xml",
+        "views/itsm_billing_run_approval_views.xml",
     ],
     "demo": ["demo/itsm_billing_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "itsm_billing/static/src/tours/*.js",
+        ],
+    },
     "application": True,
 }

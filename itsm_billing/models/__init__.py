@@ -22,3 +22,7 @@ from . import res_config_settings
 from . import itsm_billing_run_report
 from . import itsm_billing_run_xlsx
 from . import itsm_billing_run_demo
+from . import itsm_billing_run_approval
+from . import tier_definition
+from . import tier_review
+from . import itsm_billing_check_item_toggle

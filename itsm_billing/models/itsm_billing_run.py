@@ -494,6 +494,7 @@ class ItsmBillingRun(models.Model):
                 )
             )
             run._itsm_send_notice("succeeded")
+            run._itsm_request_checks()
         if failures:
             return {
                 "type": "ir.actions.client",

@@ -9,3 +9,5 @@ from . import test_billing_models
 from . import test_usage_import
 from . import test_billing_demo
 from . import test_billing_data_checks
+from . import test_billing_approval
+from . import test_billing_approval_tour

@@ -3,22 +3,11 @@ from odoo import models
 
 class TierValidation(models.AbstractModel):
     """What the approvals of changes and of requests share: their steps
-    follow the tier definitions while the record waits."""
+    follow the tier definitions while the record waits (the tiers that
+    apply, ``_itsm_matching_tiers``, are itsm_incident's, shared with the
+    billing runs)."""
 
     _inherit = "tier.validation"
-
-    def _itsm_matching_tiers(self):
-        """The tier definitions of the record's model that apply to it now
-        (its company's and the shared ones, the highest sequence first)."""
-        self.ensure_one()
-        definitions = self.env["tier.definition"].search(
-            [
-                ("model", "=", self._name),
-                ("company_id", "in", [False] + self._get_company().ids),
-            ],
-            order="sequence desc",
-        )
-        return definitions.filtered(self.evaluate_tier)
 
     def _itsm_follow_tiers(self, matching):
         """Bring the record's steps in line with the tier definitions that

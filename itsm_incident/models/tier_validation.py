@@ -25,3 +25,16 @@ class TierValidation(models.AbstractModel):
         return super(
             TierValidation, self.with_context(**{DECISION: True})
         )._rejected_tier(tiers)
+
+    def _itsm_matching_tiers(self):
+        """The tier definitions of the record's model that apply to it now
+        (its company's and the shared ones, the highest sequence first)."""
+        self.ensure_one()
+        definitions = self.env["tier.definition"].search(
+            [
+                ("model", "=", self._name),
+                ("company_id", "in", [False] + self._get_company().ids),
+            ],
+            order="sequence desc",
+        )
+        return definitions.filtered(self.evaluate_tier)
