@@ -235,6 +235,11 @@ class TestChangeApproval(ApprovalCase):
         review = self.step(change, "tier_change_department_manager")
         with self.refused(AccessError, "not written by hand"):
             review.with_user(self.users["reporter"]).write({"status": "approved"})
+        # Nor cancelled, which would stall the change, nor the next step
+        # reopened early.
+        with self.refused(AccessError, "not written by hand"):
+            review.with_user(self.users["reporter"]).write({"status": "cancel"})
+        self.assertEqual(review.status, "pending")
         meeting = self.env["calendar.event"].create(
             {
                 "name": "CAB",

@@ -14,8 +14,8 @@ DECIDED = ("approved", "rejected")
 class TierReview(models.Model):
     """The reviews of the suite's records (tickets, ``itsm.*``) are decided
     only by their reviewers' actions: a plain ``write`` of an approval, a
-    review created already approved or deleted to skip a step is refused,
-    below the UI (RPC included)."""
+    review created already approved, cancelled or reopened by hand, or
+    deleted to skip a step is refused, below the UI (RPC included)."""
 
     _inherit = "tier.review"
 
@@ -29,7 +29,11 @@ class TierReview(models.Model):
         touched = DECISION_FIELDS & set(vals)
         if not touched:
             return
-        if touched == {"status"} and vals["status"] not in DECIDED:
+        if (
+            touched == {"status"}
+            and vals["status"] == "pending"
+            and all(review.status in ("waiting", "pending") for review in self)
+        ):
             return  # a step's turn coming (waiting → pending)
         raise AccessError(
             self.env._(
