@@ -16,6 +16,7 @@
         "data/itsm_billing_check_template_data.xml",
         "data/itsm_billing_escalation_data.xml",
         "data/itsm_billing_notice_data.xml",
+        "data/itsm_billing_run_cron_data.xml",
         "views/itsm_billing_run_views.xml",
         "views/itsm_billing_item_views.xml",
         "views/itsm_billing_check_template_views.xml",

@@ -19,3 +19,5 @@ from . import res_config_settings
 from . import itsm_billing_run_report
 from . import itsm_billing_run_xlsx
 from . import itsm_billing_run_demo
+from . import itsm_billing_run_background
+from . import res_config_settings_background
