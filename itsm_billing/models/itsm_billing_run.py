@@ -37,6 +37,7 @@ WORKFLOW_FIELDS = {
     "data_checked_date",
     "computed_date",
     "progress",
+    "unit_total",
     "result_digest",
     "result_lines",
     "contract_snapshot",

@@ -15,7 +15,7 @@ _logger = logging.getLogger(__name__)
 CRON = "itsm_billing.ir_cron_billing_run"
 # Settings (ir.config_parameter) and their defaults.
 CHUNK_PARAM = "itsm_billing.run_chunk_size"
-CHUNK_DEFAULT = 200
+CHUNK_DEFAULT = 50
 FOREGROUND_PARAM = "itsm_billing.run_foreground_items"
 FOREGROUND_DEFAULT = 20000
 # How long the cron waits before it retries a chunk stopped by a lock or a
@@ -36,6 +36,14 @@ class ItsmBillingRun(models.Model):
     that fails is undone and the run *failed*; Resume goes on from there."""
 
     _inherit = "itsm.billing.run"
+
+    unit_total = fields.Integer(
+        string="Documents to make",
+        readonly=True,
+        copy=False,
+        help="How many invoices (bills) the run makes: one per contract "
+        "(partner) with items; the progress is the share made.",
+    )
 
     # ------------------------------------------------------------------
     # Settings
@@ -67,46 +75,60 @@ class ItsmBillingRun(models.Model):
             return ("partner_id", "partner_id")
         return ("contract_id", "itsm_billing_contract_id")
 
-    def _itsm_pending_units(self):
+    def _itsm_pending_units(self, after=None, limit=None):
         """The ids of the contracts (partners) with items of the month not
         invoiced and no document of the run yet, in order: what the run has
-        still to do."""
+        still to do — only those above ``after`` when given (chunks go in
+        order of id: the contract index finds the next ones at once)."""
         self.ensure_one()
         item_field, move_field = self._itsm_unit_fields()
         self.env["itsm.billing.item"].flush_model()
         self.env["account.move"].flush_model(
             ["itsm_billing_run_id", "itsm_billing_contract_id", "partner_id"]
         )
+        column = SQL.identifier("i", item_field)
         self.env.cr.execute(
             SQL(
                 """
-                SELECT DISTINCT i.%(item_field)s
+                SELECT DISTINCT %(column)s
                   FROM itsm_billing_item i
                  WHERE i.company_id = %(company)s AND i.run_type = %(type)s
                    AND i.period_start = %(start)s AND i.move_id IS NULL
-                   AND i.%(item_field)s IS NOT NULL
+                   AND %(column)s > %(after)s
                    AND NOT EXISTS (
                        SELECT 1 FROM account_move m
                         WHERE m.itsm_billing_run_id = %(run)s
-                          AND m.%(move_field)s = i.%(item_field)s)
+                          AND %(move_column)s = %(column)s)
                  ORDER BY 1
+                 %(limit)s
                 """,
-                item_field=SQL.identifier(item_field),
-                move_field=SQL.identifier(move_field),
+                column=column,
+                move_column=SQL.identifier("m", move_field),
                 company=self.company_id.id,
                 type=self.run_type,
                 start=self.period_start,
+                after=after or 0,
                 run=self.id,
+                limit=SQL("LIMIT %s", limit) if limit else SQL(),
             )
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _itsm_done_units(self):
-        """How many contracts (partners) have their document in the run."""
+        """(how many contracts (partners) have their document in the run,
+        the highest id of them)."""
         self.ensure_one()
-        return self.env["account.move"].search_count(
-            [("itsm_billing_run_id", "=", self.id)]
+        move_field = self._itsm_unit_fields()[1]
+        self.env["account.move"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*), max(%s) FROM account_move "
+                "WHERE itsm_billing_run_id = %s",
+                SQL.identifier(move_field),
+                self.id,
+            )
         )
+        return self.env.cr.fetchone()
 
     def _itsm_run_chunk(self, units):
         """Rate the items of these contracts (partners) and make their draft
@@ -130,15 +152,19 @@ class ItsmBillingRun(models.Model):
         run goes on (more steps to do)."""
         self.ensure_one()
         run = self.with_company(self.company_id)
-        pending = run._itsm_pending_units()
+        size = run._itsm_chunk_size()
+        _done, last = run._itsm_done_units()
+        pending = run._itsm_pending_units(after=last, limit=size)
+        if not pending:
+            # Before the end: none left behind (below the last one done).
+            pending = run._itsm_pending_units(limit=size)
         try:
             with self.env.cr.savepoint():
                 if pending:
-                    chunk = pending[: run._itsm_chunk_size()]
-                    run._itsm_run_chunk(chunk)
-                    done = run._itsm_done_units()
-                    left = len(pending) - len(chunk)
-                    run._itsm_step_write({"progress": 100.0 * done / (done + left)})
+                    run._itsm_run_chunk(pending)
+                    done, _last = run._itsm_done_units()
+                    total = max(run.unit_total, done, 1)
+                    run._itsm_step_write({"progress": 100.0 * done / total})
                 else:
                     run._itsm_run_finish()
         except psycopg2.OperationalError:
@@ -168,6 +194,12 @@ class ItsmBillingRun(models.Model):
         background = self.browse()
         failures = []
         for run in self:
+            run._itsm_step_write(
+                {
+                    "unit_total": run._itsm_done_units()[0]
+                    + len(run._itsm_pending_units())
+                }
+            )
             left = Item.search_count(
                 run._itsm_item_domain() + [("move_id", "=", False)]
             )
@@ -254,7 +286,12 @@ class ItsmBillingRun(models.Model):
             )
             cron._notify_progress(done=0, remaining=len(runs))
             return
-        cron._notify_progress(done=1, remaining=len(runs) - (0 if more else 1))
+        remaining = len(runs) - (0 if more else 1)
+        if remaining:
+            # Wake the cron thread again at once when core's batches of
+            # this job run are over (it would wait for its next poll).
+            self.env.ref(CRON)._trigger()
+        cron._notify_progress(done=1, remaining=remaining)
 
     # ------------------------------------------------------------------
     # Resume, and a failed run's data checked again

@@ -8,3 +8,4 @@ from . import test_settlement
 from . import test_billing_models
 from . import test_usage_import
 from . import test_billing_demo
+from . import test_billing_background
