@@ -3,7 +3,7 @@
 {
     "name": "ITSM Billing and Settlement",
     "summary": "Service contracts, monthly billing and settlement runs",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "license": "AGPL-3",
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
