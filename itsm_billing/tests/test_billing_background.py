@@ -112,8 +112,7 @@ class TestBillingBackground(BillingCase):
                 result = self.result(run)
                 raise Rollback()
         except Rollback:
-            pass
-        self.env.invalidate_all()
+            self.env.invalidate_all()
         self.assertEqual(run.state, "data_checked")
         return result
 
@@ -184,7 +183,7 @@ class TestBillingBackground(BillingCase):
             lambda m: m.itsm_billing_contract_id == self.contract_a
         )
         line = invoice.invoice_line_ids.filtered(
-            lambda l: l.contract_line_id == self.usage_line
+            lambda move_line: move_line.contract_line_id == self.usage_line
         )
         self.assertEqual(len(line), 1)
         self.assertEqual(line.quantity, 60.5)

@@ -67,10 +67,18 @@ def clone_rows(cr, table, source, overrides):
         [table],
     )
     columns = [row[0] for row in cr.fetchall()]
-    values = [overrides.get(column, f"t.{column}") for column in columns]
+    values = [
+        SQL(overrides[column]) if column in overrides else SQL.identifier("t", column)
+        for column in columns
+    ]
     cr.execute(
-        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-        f"SELECT {', '.join(values)} FROM {source}"
+        SQL(
+            "INSERT INTO %s (%s) SELECT %s FROM %s",
+            SQL.identifier(table),
+            SQL(", ").join(SQL.identifier(column) for column in columns),
+            SQL(", ").join(values),
+            SQL(source),
+        )
     )
     return cr.rowcount
 
@@ -81,7 +89,10 @@ def build_data(env, customers, items):
     # Only the benchmark's contracts are billed by the run.
     env["contract.contract"].search([]).itsm_billed_by_run = False
     products = env["product.product"].create(
-        [{"name": name, "type": "service", "list_price": price} for name, price in LINES]
+        [
+            {"name": name, "type": "service", "list_price": price}
+            for name, price in LINES
+        ]
     )
     partner = env["res.partner"].create({"name": "Bench template", "ref": "BENCHT"})
     template = env["contract.contract"].create(
@@ -189,7 +200,7 @@ def prepare(base, template, customers, items):
             "contract_line",
             "res_partner",
         ):
-            cr.execute(f"ANALYZE {table}")  # noqa: S608
+            cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
         cr.commit()
         print(
             f"{count} usage items of {customers} contracts inserted and analysed "
@@ -268,7 +279,9 @@ def wait_http(port, timeout=120):
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         try:
-            xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}/xmlrpc/2/common").version()
+            xmlrpc.client.ServerProxy(
+                f"http://127.0.0.1:{port}/xmlrpc/2/common"
+            ).version()
             return
         except OSError:
             time.sleep(0.5)
@@ -307,7 +320,9 @@ def run_once(base, db, run_id, port, logs, kill_at=None, timeout=3600):
     wait_http(port)
     start = time.perf_counter()
     answer = start_run(db, port, run_id)
-    message = answer.get("params", {}).get("message") if isinstance(answer, dict) else answer
+    message = answer
+    if isinstance(answer, dict):
+        message = answer.get("params", {}).get("message")
     print(f"  action_run: {message}", flush=True)
     killed_at = chunks_done = None
     last, stalled = None, 0
@@ -322,8 +337,10 @@ def run_once(base, db, run_id, port, logs, kill_at=None, timeout=3600):
             process.send_signal(signal.SIGKILL)
             process.wait()
             killed_at = progress
-            print(f"  killed (SIGKILL) at {progress:.1f} % after "
-                  f"{time.perf_counter() - start:.0f} s; starting it again")
+            print(
+                f"  killed (SIGKILL) at {progress:.1f} % after "
+                f"{time.perf_counter() - start:.0f} s; starting it again"
+            )
             process = server(db, port, logs / f"{db}-2.log")
             wait_http(port)
             wake(db)
@@ -349,8 +366,9 @@ def totals(db, run_id):
         SELECT (SELECT state FROM itsm_billing_run WHERE id = {run_id}),
                count(*), COALESCE(sum(amount_untaxed), 0),
                COALESCE(sum(amount_total), 0),
-               md5(COALESCE(string_agg(itsm_billing_contract_id || ':' || amount_untaxed,
-                                       ',' ORDER BY itsm_billing_contract_id), '')),
+               md5(COALESCE(string_agg(
+                   itsm_billing_contract_id || ':' || amount_untaxed, ','
+                   ORDER BY itsm_billing_contract_id), '')),
                (SELECT count(*) FROM (SELECT itsm_billing_contract_id FROM account_move
                                        WHERE itsm_billing_run_id = {run_id}
                                        GROUP BY 1 HAVING count(*) > 1) d),

@@ -7,7 +7,10 @@ data checked again). The rule that freezes signed check reports is
 
 from odoo import SUPERUSER_ID, api
 
-DOMAIN = "[('run_id.state', 'in', ('draft', 'data_checked', 'running', 'failed', 'computed'))]"
+DOMAIN = (
+    "[('run_id.state', 'in', "
+    "('draft', 'data_checked', 'running', 'failed', 'computed'))]"
+)
 
 
 def migrate(cr, version):
