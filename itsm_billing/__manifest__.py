@@ -3,7 +3,7 @@
 {
     "name": "ITSM Billing and Settlement",
     "summary": "Service contracts, monthly billing and settlement runs",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "license": "AGPL-3",
     "category": "Services/ITSM",
     "author": "ITSM for Odoo contributors",
@@ -24,6 +24,7 @@
         "data/itsm_billing_escalation_data.xml",
         "data/itsm_billing_notice_data.xml",
         "data/itsm_billing_tier_data.xml",
+        "data/itsm_billing_run_cron_data.xml",
         "views/itsm_billing_run_views.xml",
         "views/itsm_billing_item_views.xml",
         "views/itsm_billing_check_template_views.xml",

@@ -26,3 +26,5 @@ from . import itsm_billing_run_approval
 from . import tier_definition
 from . import tier_review
 from . import itsm_billing_check_item_toggle
+from . import itsm_billing_run_background
+from . import res_config_settings_background

@@ -1,7 +1,5 @@
-import logging
 from datetime import datetime, time
 
-import psycopg2
 import pytz
 from dateutil.relativedelta import relativedelta
 
@@ -10,12 +8,12 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import STEP
 
-_logger = logging.getLogger(__name__)
-
 RUN_TYPES = [("billing", "Billing"), ("settlement", "Settlement")]
 STATES = [
     ("draft", "Draft"),
     ("data_checked", "Data checked"),
+    ("running", "Running"),
+    ("failed", "Failed"),
     ("computed", "Computed"),
     ("checked", "Checked"),
     ("reviewed", "Reviewed"),
@@ -24,7 +22,7 @@ STATES = [
 ]
 # The states the run's deadline and its ladder watch: the results are not
 # yet checked.
-OPEN_STATES = ("draft", "data_checked", "computed")
+OPEN_STATES = ("draft", "data_checked", "running", "failed", "computed")
 # The states a supervisor may challenge (BIL-7): the run has results.
 CHALLENGE_STATES = ("computed", "checked", "reviewed", "published")
 # Fields only the run's buttons write (through ``_itsm_step_write``).
@@ -39,6 +37,7 @@ WORKFLOW_FIELDS = {
     "data_checked_date",
     "computed_date",
     "progress",
+    "unit_total",
     "result_digest",
     "result_lines",
     "contract_snapshot",
@@ -451,7 +450,6 @@ class ItsmBillingRun(models.Model):
         then wait for the four-eyes check."""
         step = self.env._("The run")
         self._itsm_step_check(("data_checked",), OPERATOR, step)
-        failures = []
         for run in self:
             run._itsm_check_eligible_checker()
             if run._itsm_run_data_checks():
@@ -462,72 +460,48 @@ class ItsmBillingRun(models.Model):
                         run.display_name,
                     )
                 )
-            try:
-                with self.env.cr.savepoint():
-                    run._itsm_compute()
-            except psycopg2.OperationalError:
-                # A concurrent update or a lock: the request is retried.
-                raise
-            except Exception as error:  # pylint: disable=broad-except
-                # The run failed: its work is undone (savepoint), the failure
-                # is kept, told in the chatter and by the end-of-run notices.
-                _logger.exception("Billing run %s failed", run.display_name)
-                failures.append(run._itsm_run_failed(error))
-                continue
-            run._itsm_step_write(
-                {
-                    "state": "computed",
-                    "operator_id": self.env.user.id,
-                    "computed_date": fields.Datetime.now(),
-                    "progress": 100.0,
-                    "failure_message": False,
-                }
-            )
-            run.message_post(
-                body=self.env._(
-                    "Run computed: %(invoices)s draft invoices, %(items)s items, "
-                    "total %(total)s; result digest %(digest)s.",
-                    invoices=run.invoice_count,
-                    items=run.item_count,
-                    total=run.amount_total,
-                    digest=run.result_digest,
-                )
-            )
-            run._itsm_send_notice("succeeded")
-            run._itsm_request_checks()
-        if failures:
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "type": "danger",
-                    "sticky": True,
-                    "message": "\n".join(failures),
-                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-                },
-            }
-        return True
+        self._itsm_step_write({"operator_id": self.env.user.id})
+        # Rating and invoices, chunk by chunk: in the request for a small
+        # month, by the billing run cron otherwise (see
+        # itsm_billing_run_background.py).
+        return self._itsm_run_start()
 
-    def _itsm_compute(self):
-        """The run's work: rating, invoices, check report, contract dates
-        and the result digest (undone as a whole when it fails)."""
+    def _itsm_run_succeeded(self):
+        """The run's work is done: it waits for the four-eyes check. The one
+        place a run becomes *computed*."""
         self.ensure_one()
-        self._itsm_rate()
-        self._itsm_make_invoices()
-        self._itsm_create_report_items()
-        self._itsm_advance_contracts()
-        self._itsm_store_result()
+        self._itsm_step_write(
+            {
+                "state": "computed",
+                "computed_date": fields.Datetime.now(),
+                "progress": 100.0,
+                "failure_message": False,
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "Run computed: %(invoices)s draft invoices, %(items)s items, "
+                "total %(total)s; result digest %(digest)s.",
+                invoices=self.invoice_count,
+                items=self.item_count,
+                total=self.amount_total,
+                digest=self.result_digest,
+            )
+        )
+        self._itsm_send_notice("succeeded")
+        self._itsm_request_checks()
 
     def _itsm_run_failed(self, error):
         """Keep and tell why the run failed; returns the message."""
         self.ensure_one()
         reason = str(error.args[0] if error.args else error) or type(error).__name__
         message = self.env._(
-            "The run of %(run)s failed and was undone: %(reason)s",
+            "The run of %(run)s failed: %(reason)s. Its last chunk was undone; "
+            "the invoices made before stay, and Resume goes on from there.",
             run=self.display_name,
             reason=reason,
         )
-        self._itsm_step_write({"failure_message": reason, "progress": 0.0})
+        self._itsm_step_write({"state": "failed", "failure_message": reason})
         self.message_post(body=message)
         self._itsm_send_notice("failed", error=reason)
         return message

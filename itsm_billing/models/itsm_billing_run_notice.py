@@ -183,7 +183,8 @@ class ItsmBillingRun(models.Model):
         once (BIL-5)."""
         step = self.env._("Reporting an anomaly")
         self._itsm_step_check(
-            ("draft", "data_checked", "computed", "checked", "reviewed"),
+            ("draft", "data_checked", "running", "failed", "computed", "checked")
+            + ("reviewed",),
             "itsm_billing.group_itsm_billing_operator",
             step,
         )

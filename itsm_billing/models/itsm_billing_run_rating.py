@@ -376,12 +376,21 @@ class ItsmBillingRun(models.Model):
     # Rating and invoices
     # ------------------------------------------------------------------
 
-    def _itsm_rate(self):
+    def _itsm_rate(self, units=None):
         """amount = quantity × unit price, rounded to the currency, for
-        every item of the month not yet invoiced: one statement."""
+        every item of the month not yet invoiced — of the ``units`` (ids of
+        the contracts, or of the partners settled with, a chunk of the run
+        invoices) when given: one statement."""
         self.ensure_one()
         Item = self.env["itsm.billing.item"]
         Item.flush_model()
+        unit_filter = SQL()
+        if units is not None:
+            unit_filter = SQL(
+                "AND %s = ANY(%s)",
+                SQL.identifier("i", self._itsm_unit_fields()[0]),
+                list(units),
+            )
         self.env.cr.execute(
             SQL(
                 """
@@ -395,30 +404,48 @@ class ItsmBillingRun(models.Model):
                  WHERE cur.id = i.currency_id
                    AND i.company_id = %(company)s AND i.run_type = %(type)s
                    AND i.period_start = %(start)s AND i.move_id IS NULL
+                   %(units)s
                 """,
                 run=self.id,
                 uid=self.env.uid,
                 company=self.company_id.id,
                 type=self.run_type,
                 start=self.period_start,
+                units=unit_filter,
             )
         )
         Item.invalidate_model(["amount", "run_id", "write_uid", "write_date"])
 
     def _itsm_invoice_line_groups(self, items):
-        """[(items, invoice line values)] of one contract: a line per fee or
-        usage item, one line for all the SLA credits and their cap."""
+        """[(items, invoice line values)] of one contract: a line per
+        contract line (or product), unit price and kind, its quantity the
+        items' summed — 100 usage records of a line make one invoice line —
+        and one line for all the SLA credits and their cap."""
         groups, credits = [], items.filtered(lambda i: i.kind in CREDIT_KINDS)
-        for item in items - credits:
+        by_key = (items - credits).grouped(
+            lambda i: (i.contract_line_id or i.product_id, i.price_unit, i.kind)
+        )
+        for same in by_key.values():
+            first = same[0]
+            name = first.name
+            if len(same) > 1:
+                line = first.contract_line_id
+                name = self.env._(
+                    "%(name)s (%(count)s records)",
+                    name=line._insert_markers(self.period_start, self.period_end)
+                    if line
+                    else first.product_id.display_name or first.name,
+                    count=len(same),
+                )
             groups.append(
                 (
-                    item,
+                    same,
                     {
-                        "product_id": item.product_id.id,
-                        "name": item.name,
-                        "quantity": item.quantity,
-                        "price_unit": item.price_unit,
-                        "contract_line_id": item.contract_line_id.id,
+                        "product_id": first.product_id.id,
+                        "name": name,
+                        "quantity": sum(same.mapped("quantity")),
+                        "price_unit": first.price_unit,
+                        "contract_line_id": first.contract_line_id.id,
                     },
                 )
             )
@@ -442,16 +469,17 @@ class ItsmBillingRun(models.Model):
             vals["sequence"] = sequence * 10
         return groups
 
-    def _itsm_make_invoices(self, batch_size=INVOICE_BATCH):
-        """A draft invoice per contract of the rated items, created in
-        batches with no message per invoice; contracts that have theirs in
-        this run already (a retried step) get none again."""
+    def _itsm_make_invoices(self, batch_size=INVOICE_BATCH, units=None):
+        """A draft invoice per contract of the rated items (of the contracts
+        ``units`` when given: a chunk of the run), created in batches with no
+        message per invoice; contracts that have theirs in this run already
+        (a retried chunk) get none again (a unique index holds it too)."""
         self.ensure_one()
         Item = self.env["itsm.billing.item"]
-        items = Item.search(
-            [("run_id", "=", self.id), ("move_id", "=", False)],
-            order="contract_id, kind, id",
-        )
+        domain = [("run_id", "=", self.id), ("move_id", "=", False)]
+        if units is not None:
+            domain.append(("contract_id", "in", list(units)))
+        items = Item.search(domain, order="contract_id, kind, id")
         done = set(self.move_ids.itsm_billing_contract_id.ids)
         by_contract = {
             contract: contract_items
@@ -460,8 +488,6 @@ class ItsmBillingRun(models.Model):
         }
         invoice_date = self.period_end + relativedelta(days=1)
         Move = self.env["account.move"].with_context(**QUIET)
-        total = len(by_contract) or 1
-        made = 0
         for contracts in split_every(batch_size, list(by_contract)):
             vals_list, groups_list = [], []
             for contract in contracts:
@@ -478,8 +504,6 @@ class ItsmBillingRun(models.Model):
                 groups_list.append(groups)
             moves = Move.create(vals_list)
             self._itsm_link_items(moves, groups_list)
-            made += len(moves)
-            self._itsm_step_write({"progress": 100.0 * made / total})
 
     def _itsm_link_items(self, moves, groups_list):
         """Put each item's invoice and line on it, in one statement."""

@@ -37,25 +37,36 @@ class ItsmBillingRun(models.Model):
         amount]] of the run's rated items, as text, sorted by key: what the
         digest is made of."""
         self.ensure_one()
-        items = self.env["itsm.billing.item"].search_fetch(
-            [("run_id", "=", self.id)],
-            ["key", "contract_id", "contract_line_id", "kind", "quantity"]
-            + ["price_unit", "amount"],
+        # SQL, not records: a run may rate a million items.
+        self.env["itsm.billing.item"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT key, COALESCE(contract_id, 0), COALESCE(contract_line_id, 0),
+                       kind, COALESCE(quantity, 0), COALESCE(price_unit, 0),
+                       COALESCE(amount, 0)
+                  FROM itsm_billing_item
+                 WHERE run_id = %s
+                """,
+                self.id,
+            )
         )
         uom = self.env["decimal.precision"].precision_get("Product Unit of Measure")
         price = self.env["decimal.precision"].precision_get("Product Price")
         cents = self.company_id.currency_id.decimal_places
         return sorted(
             [
-                item.key,
-                item.contract_id.id or 0,
-                item.contract_line_id.id or 0,
-                item.kind,
-                float_repr(item.quantity, uom),
-                float_repr(item.price_unit, price),
-                float_repr(item.amount, cents),
+                key,
+                contract,
+                line,
+                kind,
+                float_repr(float(quantity), uom),
+                float_repr(float(price_unit), price),
+                float_repr(float(amount), cents),
             ]
-            for item in items
+            for key, contract, line, kind, quantity, price_unit, amount in (
+                self.env.cr.fetchall()
+            )
         )
 
     def _itsm_digest(self, lines):
@@ -84,27 +95,38 @@ class ItsmBillingRun(models.Model):
         month (a retried step, a later month billed) are left alone."""
         self.ensure_one()
         snapshot = dict(self.contract_snapshot or {})
-        fee_items = self.env["itsm.billing.item"].search(
-            [("run_id", "=", self.id), ("contract_line_id", "!=", False)]
-        )
+        line_ids = [
+            line.id
+            for [line] in self.env["itsm.billing.item"]._read_group(
+                [("run_id", "=", self.id), ("contract_line_id", "!=", False)],
+                ["contract_line_id"],
+            )
+        ]
         # sudo: the run's operator (checked by the step) moves the dates of
         # the lines the run billed; contracts are the supervisors' to edit.
-        lines = fee_items.contract_line_id.sudo().with_context(**QUIET)
+        lines = self.env["contract.line"].sudo().with_context(**QUIET).browse(line_ids)
+        lines.fetch(["last_date_invoiced", "recurring_next_date", "date_end"])
+        # The lines to move, by the date they move to: one write each.
+        to_move, before = {}, {}
         for line in lines:
             last = min(self.period_end, line.date_end or self.period_end)
             if str(line.id) in snapshot or (
                 line.last_date_invoiced and line.last_date_invoiced >= last
             ):
                 continue
-            before = [
+            before[line.id] = [
                 fields.Date.to_string(line.last_date_invoiced),
                 fields.Date.to_string(line.recurring_next_date),
             ]
-            line.last_date_invoiced = last
-            snapshot[str(line.id)] = before + [
-                fields.Date.to_string(line.last_date_invoiced),
-                fields.Date.to_string(line.recurring_next_date),
-            ]
+            to_move.setdefault(last, []).append(line.id)
+        for last, ids in to_move.items():
+            moved = lines.browse(ids)
+            moved.write({"last_date_invoiced": last})
+            for line in moved:
+                snapshot[str(line.id)] = before[line.id] + [
+                    fields.Date.to_string(line.last_date_invoiced),
+                    fields.Date.to_string(line.recurring_next_date),
+                ]
         self._itsm_step_write({"contract_snapshot": snapshot})
 
     def _itsm_restore_contracts(self):

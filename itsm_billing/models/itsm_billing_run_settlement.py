@@ -213,17 +213,19 @@ class ItsmBillingRun(models.Model):
             )
         return journal
 
-    def _itsm_make_invoices(self, batch_size=INVOICE_BATCH):
+    def _itsm_make_invoices(self, batch_size=INVOICE_BATCH, units=None):
         """Settlement: a draft vendor bill per partner of the rated items,
         a line per item, created in batches with no message per bill;
         partners that have theirs in this run already (a retried step) get
         none again (a unique index holds it too)."""
         if self.run_type != "settlement":
-            return super()._itsm_make_invoices(batch_size=batch_size)
+            return super()._itsm_make_invoices(batch_size=batch_size, units=units)
         self.ensure_one()
+        domain = [("run_id", "=", self.id), ("move_id", "=", False)]
+        if units is not None:
+            domain.append(("partner_id", "in", list(units)))
         items = self.env["itsm.billing.item"].search(
-            [("run_id", "=", self.id), ("move_id", "=", False)],
-            order="partner_id, kind, key, id",
+            domain, order="partner_id, kind, key, id"
         )
         done = set(self.move_ids.partner_id.ids)
         by_partner = {
@@ -238,7 +240,6 @@ class ItsmBillingRun(models.Model):
         Move = (
             self.env["account.move"].with_company(self.company_id).with_context(**QUIET)
         )
-        total, made = len(by_partner), 0
         for partners in split_every(batch_size, list(by_partner)):
             vals_list, groups_list = [], []
             for partner in partners:
@@ -272,8 +273,6 @@ class ItsmBillingRun(models.Model):
                 groups_list.append(groups)
             moves = Move.create(vals_list)
             self._itsm_link_items(moves, groups_list)
-            made += len(moves)
-            self._itsm_step_write({"progress": 100.0 * made / total})
 
     def action_open_invoices(self):
         if self.run_type != "settlement":

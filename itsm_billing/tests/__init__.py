@@ -11,3 +11,4 @@ from . import test_billing_demo
 from . import test_billing_data_checks
 from . import test_billing_approval
 from . import test_billing_approval_tour
+from . import test_billing_background

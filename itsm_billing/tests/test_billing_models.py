@@ -192,7 +192,9 @@ class TestBillingModels(BillingModelsCase):
         usage = invoice.invoice_line_ids.filtered(
             lambda line: line.contract_line_id == self.usage_line
         )
-        self.assertEqual(sorted(usage.mapped("price_subtotal")), [4.98, 61.70])
+        # The line's usage records make one invoice line (issue 17): their
+        # quantities summed, 4.98 + 61.70.
+        self.assertEqual(usage.mapped("price_subtotal"), [66.68])
         ticket_line = invoice.invoice_line_ids.filtered(
             lambda line: line.contract_line_id == self.ticket_line
         )

@@ -9,8 +9,8 @@ from odoo.addons.itsm_incident.tests.common import utc
 
 from .common import RUN_TIME, BillingCase
 
-SETTLEMENT = (
-    "odoo.addons.itsm_billing.models.itsm_billing_run_settlement.ItsmBillingRun"
+BACKGROUND = (
+    "odoo.addons.itsm_billing.models.itsm_billing_run_background.ItsmBillingRun"
 )
 
 
@@ -96,13 +96,13 @@ class TestBillingNotice(BillingCase):
             freeze_time(RUN_TIME),
             # The failure is logged at ERROR level, as it should be in
             # production; here it is the expected outcome.
-            mute_logger("odoo.addons.itsm_billing.models.itsm_billing_run"),
+            mute_logger("odoo.addons.itsm_billing.models.itsm_billing_run_background"),
         ):
             action = self.as_user(run, "operator").action_run()
         self.assertEqual(action["params"]["type"], "danger")
         self.assertIn("journal", action["params"]["message"])
-        # Nothing of the run's work stays.
-        self.assertEqual(run.state, "data_checked")
+        # Nothing of the run's work stays (its one chunk undone); it failed.
+        self.assertEqual(run.state, "failed")
         self.assertIn("journal", run.failure_message)
         self.assertFalse(run.move_ids)
         self.assertFalse(run.result_digest)
@@ -116,10 +116,10 @@ class TestBillingNotice(BillingCase):
         self.assertEqual(mail.email_cc, self.manager.email)
         self.assertIn("journal", mail.body_html)
         self.assertFalse(self.texts(run, "Run finished"))
-        # Once the cause is gone, the run runs.
+        # Once the cause is gone, the run is resumed.
         self.restore_sale_journal(*broken)
         with freeze_time(RUN_TIME):
-            self.as_user(run, "operator").action_run()
+            self.as_user(run, "operator").action_resume()
         self.assertEqual(run.state, "computed")
         self.assertFalse(run.failure_message)
         self.assertEqual(len(self.texts(run, "Run finished")), 2)
@@ -144,11 +144,12 @@ class TestBillingNotice(BillingCase):
         self.assertEqual(len(self.texts(done, "Run finished")), 2)
         with (
             freeze_time(utc(2026, 12, 2, 0, 10)),
-            mute_logger("odoo.addons.itsm_billing.models.itsm_billing_run"),
+            mute_logger("odoo.addons.itsm_billing.models.itsm_billing_run_background"),
             # The billing run's invoices keep the journals from being
-            # archived: here the settlement's bills fail by a patch.
+            # archived: here the settlement's end step (it has no bills to
+            # make) fails by a patch.
             patch(
-                f"{SETTLEMENT}._itsm_make_invoices",
+                f"{BACKGROUND}._itsm_run_finish",
                 side_effect=ValidationError("The sale journal is archived."),
                 autospec=True,
             ),
