@@ -376,11 +376,26 @@ class ItsmBillingRun(models.Model):
     # Rating and invoices
     # ------------------------------------------------------------------
 
+    def _itsm_rating_groups(self):
+        """The SQL expressions of what makes one invoice line of a billing
+        run's items (the contract, its line or product, the unit price and
+        the kind: ``_itsm_invoice_line_groups``); an SLA credit is its own."""
+        return SQL(
+            "i.contract_id, CASE WHEN i.kind IN %s THEN i.id END, "
+            "COALESCE(i.contract_line_id, -COALESCE(i.product_id, 0)), "
+            "i.price_unit, i.kind",
+            CREDIT_KINDS,
+        )
+
     def _itsm_rate(self, units=None):
-        """amount = quantity × unit price, rounded to the currency, for
-        every item of the month not yet invoiced — of the ``units`` (ids of
-        the contracts, or of the partners settled with, a chunk of the run
-        invoices) when given: one statement."""
+        """amount = quantity × unit price for every item of the month not
+        yet invoiced — of the ``units`` (ids of the contracts, or of the
+        partners settled with, a chunk of the run invoices) when given: one
+        statement. An invoice line is rounded once, on its summed quantity:
+        the items it sums are rounded cumulatively (each the rounded running
+        total less the rounded running total before it, in the order of their
+        keys), so that they add up to the line to the cent, and the same data
+        gives the same amounts."""
         self.ensure_one()
         Item = self.env["itsm.billing.item"]
         Item.flush_model()
@@ -394,17 +409,31 @@ class ItsmBillingRun(models.Model):
         self.env.cr.execute(
             SQL(
                 """
+                WITH exact AS (
+                    SELECT i.id, cur.rounding,
+                           COALESCE(i.quantity, 0)::numeric
+                           * COALESCE(i.price_unit, 0)::numeric AS value
+                      FROM itsm_billing_item i
+                      JOIN res_currency cur ON cur.id = i.currency_id
+                     WHERE i.company_id = %(company)s AND i.run_type = %(type)s
+                       AND i.period_start = %(start)s AND i.move_id IS NULL
+                       %(units)s
+                ), running AS (
+                    SELECT exact.id, exact.rounding, exact.value,
+                           SUM(exact.value) OVER (
+                               PARTITION BY %(groups)s
+                               ORDER BY i.key, i.id
+                               ROWS UNBOUNDED PRECEDING) AS total
+                      FROM exact
+                      JOIN itsm_billing_item i ON i.id = exact.id
+                )
                 UPDATE itsm_billing_item i
-                   SET amount = ROUND(COALESCE(i.quantity, 0)::numeric
-                                      * COALESCE(i.price_unit, 0)::numeric
-                                      / cur.rounding) * cur.rounding,
+                   SET amount = ROUND(r.total / r.rounding) * r.rounding
+                              - ROUND((r.total - r.value) / r.rounding) * r.rounding,
                        run_id = %(run)s, write_uid = %(uid)s,
                        write_date = NOW() AT TIME ZONE 'UTC'
-                  FROM res_currency cur
-                 WHERE cur.id = i.currency_id
-                   AND i.company_id = %(company)s AND i.run_type = %(type)s
-                   AND i.period_start = %(start)s AND i.move_id IS NULL
-                   %(units)s
+                  FROM running r
+                 WHERE r.id = i.id
                 """,
                 run=self.id,
                 uid=self.env.uid,
@@ -412,6 +441,7 @@ class ItsmBillingRun(models.Model):
                 type=self.run_type,
                 start=self.period_start,
                 units=unit_filter,
+                groups=self._itsm_rating_groups(),
             )
         )
         Item.invalidate_model(["amount", "run_id", "write_uid", "write_date"])

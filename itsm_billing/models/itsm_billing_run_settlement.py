@@ -213,6 +213,12 @@ class ItsmBillingRun(models.Model):
             )
         return journal
 
+    def _itsm_rating_groups(self):
+        # A vendor bill has a line per item: each is rounded on its own.
+        if self.run_type != "settlement":
+            return super()._itsm_rating_groups()
+        return SQL("i.id")
+
     def _itsm_make_invoices(self, batch_size=INVOICE_BATCH, units=None):
         """Settlement: a draft vendor bill per partner of the rated items,
         a line per item, created in batches with no message per bill;

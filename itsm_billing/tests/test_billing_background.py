@@ -192,6 +192,37 @@ class TestBillingBackground(BillingCase):
         self.assertEqual(self.usage.move_line_id, line)
         self.assertEqual(sum(self.usage.mapped("amount")), 151.25)
 
+    def test_an_invoice_line_is_the_sum_of_its_items(self):
+        """Rounded once per invoice line: 3 × 0.5 SMS at 0.05 is 0.08 on the
+        invoice, not 3 × 0.03; the items, rounded cumulatively, add up to
+        it, and the run's total is its invoices' to the cent."""
+        sms = self.env["itsm.billing.item"].create(
+            [
+                {
+                    "key": f"usage:SMS-{number}",
+                    "kind": "usage",
+                    "name": f"SMS batch {number}",
+                    "period_start": "2026-11-01",
+                    "contract_id": self.contract_a.id,
+                    "contract_line_id": self.usage_line.id,
+                    "partner_id": self.contract_a.partner_id.id,
+                    "product_id": self.usage_product.id,
+                    "quantity": 0.5,
+                    "price_unit": 0.05,
+                }
+                for number in (1, 2, 3)
+            ]
+        )
+        run = self.run_to("computed")
+        line = sms.move_line_id
+        self.assertEqual(len(line), 1)
+        self.assertEqual(line.quantity, 1.5)
+        self.assertEqual(line.price_subtotal, 0.08)
+        self.assertEqual(sms.sorted("key").mapped("amount"), [0.03, 0.02, 0.03])
+        self.assertEqual(
+            run.amount_total, sum(run.move_ids.mapped("amount_untaxed_signed"))
+        )
+
     def test_a_chunk_done_twice_adds_nothing(self):
         run = self.run_to("data_checked")
         self.background()
