@@ -137,7 +137,7 @@ def build_data(env, customers, items):
         cr,
         "contract_contract",
         f"contract_contract t, res_partner p WHERE t.id = {template.id} "
-        "AND p.ref LIKE 'BENCH-%' ORDER BY p.id",
+        "AND p.ref LIKE 'BENCH-%%' ORDER BY p.id",
         {
             "name": "'Bench contract ' || p.ref",
             "partner_id": "p.id",
@@ -149,7 +149,7 @@ def build_data(env, customers, items):
         cr,
         "contract_line",
         f"contract_line t, contract_contract c WHERE t.contract_id = {template.id} "
-        "AND c.name LIKE 'Bench contract BENCH-%' ORDER BY c.id, t.id",
+        "AND c.name LIKE 'Bench contract BENCH-%%' ORDER BY c.id, t.id",
         {"contract_id": "c.id", "partner_id": "c.partner_id"},
     )
     per_line = max(items // (customers * len(LINES)), 1)
