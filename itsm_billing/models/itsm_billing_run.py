@@ -450,6 +450,16 @@ class ItsmBillingRun(models.Model):
         then wait for the four-eyes check."""
         step = self.env._("The run")
         self._itsm_step_check(("data_checked",), OPERATOR, step)
+        self._itsm_check_ready_to_run()
+        self._itsm_step_write({"operator_id": self.env.user.id})
+        # Rating and invoices, chunk by chunk: in the request for a small
+        # month, by the billing run cron otherwise (see
+        # itsm_billing_run_background.py).
+        return self._itsm_run_start()
+
+    def _itsm_check_ready_to_run(self):
+        """Refuse to rate (Run, Resume) unless someone else can check the
+        results and the data, checked again now, has no blocking finding."""
         for run in self:
             run._itsm_check_eligible_checker()
             if run._itsm_run_data_checks():
@@ -460,11 +470,6 @@ class ItsmBillingRun(models.Model):
                         run.display_name,
                     )
                 )
-        self._itsm_step_write({"operator_id": self.env.user.id})
-        # Rating and invoices, chunk by chunk: in the request for a small
-        # month, by the billing run cron otherwise (see
-        # itsm_billing_run_background.py).
-        return self._itsm_run_start()
 
     def _itsm_run_succeeded(self):
         """The run's work is done: it waits for the four-eyes check. The one

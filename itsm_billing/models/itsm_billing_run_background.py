@@ -4,7 +4,6 @@ from datetime import timedelta
 import psycopg2
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .itsm_billing_run import OPERATOR
@@ -302,16 +301,8 @@ class ItsmBillingRun(models.Model):
         made stays; the data is checked again first, as by Run."""
         step = self.env._("Resuming the run")
         self._itsm_step_check(("failed",), OPERATOR, step)
+        self._itsm_check_ready_to_run()
         for run in self:
-            run._itsm_check_eligible_checker()
-            if run._itsm_run_data_checks():
-                raise UserError(
-                    self.env._(
-                        "The data of %s changed since it was checked and the "
-                        "checks now find anomalies: check the data again.",
-                        run.display_name,
-                    )
-                )
             run.message_post(body=self.env._("Resumed by %s.", self.env.user.name))
         return self._itsm_run_start()
 

@@ -71,42 +71,12 @@ class ItsmBillingRun(models.Model):
                    AND a.project_id IS NOT NULL
                    AND a.unit_amount <> 0
                    AND a.date >= l.first_day AND a.date <= l.last_day
-                 WHERE (NOT EXISTS (SELECT 1
-                                      FROM itsm_billing_contract_line_category_rel r
-                                     WHERE r.line_id = l.line_id)
-                        OR t.category_id IN (
-                            SELECT r.category_id
-                              FROM itsm_billing_contract_line_category_rel r
-                             WHERE r.line_id = l.line_id))
-                   AND (NOT EXISTS (SELECT 1
-                                      FROM itsm_billing_contract_line_priority_rel r
-                                     WHERE r.line_id = l.line_id)
-                        OR t.itsm_priority IN (
-                            SELECT p.level
-                              FROM itsm_billing_contract_line_priority_rel r
-                              JOIN itsm_priority p ON p.id = r.priority_id
-                             WHERE r.line_id = l.line_id))
-                   AND CASE
-                       WHEN EXISTS (SELECT 1
-                                      FROM itsm_billing_contract_line_service_rel r
-                                     WHERE r.line_id = l.line_id)
-                       THEN t.service_id IN (
-                            SELECT r.service_id
-                              FROM itsm_billing_contract_line_service_rel r
-                             WHERE r.line_id = l.line_id)
-                       WHEN EXISTS (SELECT 1
-                                      FROM itsm_billing_contract_service_rel r
-                                     WHERE r.contract_id = cl.contract_id)
-                       THEN t.service_id IN (
-                            SELECT r.service_id
-                              FROM itsm_billing_contract_service_rel r
-                             WHERE r.contract_id = cl.contract_id)
-                       ELSE TRUE
-                       END
+                 WHERE %(ticket_filter)s
                  ORDER BY l.line_id, a.date, a.id
                 """,
                 lines=rows["line"],
                 partners=rows["partner"],
+                ticket_filter=self._itsm_line_ticket_filter(),
                 firsts=rows["first"],
                 lasts=rows["last"],
                 company=self.company_id.id,
