@@ -1,5 +1,12 @@
 from odoo import fields, models
 
+# The kinds of runs a check (report item, data check) applies to.
+FOR_RUN_TYPES = [
+    ("both", "Billing and settlement"),
+    ("billing", "Billing"),
+    ("settlement", "Settlement"),
+]
+
 
 class ItsmBillingCheckTemplate(models.Model):
     """An item of the check report (《出账/结算检查报告》, BIL-4) that the
@@ -15,11 +22,7 @@ class ItsmBillingCheckTemplate(models.Model):
     name = fields.Char(string="Check", required=True, translate=True)
     description = fields.Text(translate=True)
     run_type = fields.Selection(
-        [
-            ("both", "Billing and settlement"),
-            ("billing", "Billing"),
-            ("settlement", "Settlement"),
-        ],
+        FOR_RUN_TYPES,
         string="For",
         required=True,
         default="both",

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
+from .itsm_billing_check_template import FOR_RUN_TYPES
+
 
 class ItsmBillingDataCheck(models.Model):
     """An automatic check of a month's billable items (S4 数据检查, BIL-2),
@@ -22,11 +24,7 @@ class ItsmBillingDataCheck(models.Model):
     )
     description = fields.Text(translate=True)
     run_type = fields.Selection(
-        [
-            ("both", "Billing and settlement"),
-            ("billing", "Billing"),
-            ("settlement", "Settlement"),
-        ],
+        FOR_RUN_TYPES,
         string="For",
         required=True,
         default="both",
